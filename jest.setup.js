@@ -1,0 +1,3 @@
+// cdktf's jest matchers (toHaveResource, toHaveResourceWithProperties, ...).
+const { Testing } = require("cdktf");
+Testing.setupJest();

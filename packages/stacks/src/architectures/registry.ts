@@ -1,0 +1,46 @@
+import type { AppKind } from "../config/kinds";
+import type { AppComposer } from "../composers/types";
+
+/** One way of running apps on AWS. Adding an architecture is adding one entry here. */
+export interface Architecture {
+  readonly name: string;
+  readonly description: string;
+  /** App kinds that may use it. */
+  readonly kinds: readonly AppKind[];
+  /**
+   * Builds the app's stacks. Undefined while the architecture's stacks are still being built: the
+   * config accepts it and synth reports the app as pending instead of failing.
+   */
+  readonly compose?: AppComposer;
+}
+
+export const ARCHITECTURES = [
+  {
+    name: "next-lambda-django-ecs",
+    description: "Next.js on Lambda, Django API on ECS, RDS database",
+    kinds: ["nextjs", "django"],
+  },
+  {
+    name: "next-ecs-django-ecs",
+    description: "Next.js and Django API both on ECS, RDS database",
+    kinds: ["nextjs", "django"],
+  },
+  {
+    name: "django-lambda",
+    description: "Django monolith in a container-image Lambda, RDS database",
+    kinds: ["django"],
+  },
+] as const satisfies readonly Architecture[];
+
+export type ArchitectureName = (typeof ARCHITECTURES)[number]["name"];
+
+export const ARCHITECTURE_NAMES = ARCHITECTURES.map((a) => a.name) as [
+  ArchitectureName,
+  ...ArchitectureName[],
+];
+
+export function findArchitecture(name: string): Architecture {
+  const found: Architecture | undefined = ARCHITECTURES.find((a) => a.name === name);
+  if (!found) throw new Error(`unknown architecture ${name}`);
+  return found;
+}

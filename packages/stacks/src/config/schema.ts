@@ -1,0 +1,158 @@
+import { z } from "zod";
+import { NAT_MODES, vpcCidrProblem } from "@zonke/modules";
+import { AWS_REGIONS } from "./regions";
+import { APP_KINDS } from "./kinds";
+import { ARCHITECTURE_NAMES } from "../architectures/registry";
+import { crossCheck } from "./cross-checks";
+
+// Every field says what it allows: the message is shown next to the field path and the bad value.
+const projectName = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,18}[a-z0-9]$/, {
+    error: "must be 2-20 lowercase letters, digits or hyphens, starting with a letter",
+  });
+const environmentName = z.string().regex(/^[a-z][a-z0-9]{0,9}$/, {
+  error: "must be 1-10 lowercase letters or digits, starting with a letter",
+});
+const appName = z.string().regex(/^[a-z][a-z0-9-]{0,18}[a-z0-9]$/, {
+  error: "must be 2-20 lowercase letters, digits or hyphens, starting with a letter",
+});
+const region = z.enum(AWS_REGIONS, {
+  error: `is not an AWS region zonke supports; allowed: ${AWS_REGIONS.join(", ")}`,
+});
+const bucketName = z.string().regex(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, {
+  error: "must be a valid S3 bucket name: 3-63 lowercase letters, digits or hyphens",
+});
+const branchName = z
+  .string()
+  .min(1, { error: "must not be empty" })
+  .max(255, { error: "must be at most 255 characters" })
+  .refine((name) => !/[\s~^:?*[\\]|\.\.|^\/|\/$|\.lock$|@\{/.test(name), {
+    error: "is not a valid git branch name",
+  });
+const secretKey = z.string().regex(/^[A-Z_][A-Z0-9_]{0,127}$/, {
+  error: "must be an environment variable name: uppercase letters, digits and _, not starting with a digit",
+});
+const int = (min: number, max: number) =>
+  z
+    .number({ error: `must be a whole number from ${min} to ${max}` })
+    .int({ error: `must be a whole number from ${min} to ${max}` })
+    .min(min, { error: `must be at least ${min}` })
+    .max(max, { error: `must be at most ${max}` });
+
+export const DEFAULT_LOCAL_STATE_DIR = ".zonke/state";
+
+const localState = z.strictObject({
+  backend: z.literal("local"),
+  /** Folder for `<stack>.tfstate` files, relative to the config file. */
+  directory: z.string().min(1).default(DEFAULT_LOCAL_STATE_DIR),
+});
+const s3State = z.strictObject({
+  backend: z.literal("s3"),
+  bucket: bucketName,
+  /** @default - the environment's region */
+  region: region.optional(),
+  keyPrefix: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/, { error: "must be a path like team/project" })
+    .optional(),
+  roleArn: z
+    .string()
+    .regex(/^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]+$/, { error: "must be an IAM role ARN" })
+    .optional(),
+});
+const stateBackend = z.discriminatedUnion("backend", [localState, s3State], {
+  error: 'must be { backend: "local" } or { backend: "s3", bucket: "..." }',
+});
+
+const environment = z.strictObject({
+  /** The AWS account this environment deploys to; Terraform refuses any other. */
+  account: z.string().regex(/^\d{12}$/, { error: "must be a 12-digit AWS account id" }),
+  region,
+  /** @default - looked up at plan time (2 zones) */
+  availabilityZones: z
+    .array(z.string())
+    .min(2, { error: "must list 2 or 3 zones" })
+    .max(3, { error: "must list 2 or 3 zones" })
+    .optional(),
+  cidr: z
+    .string()
+    .default("10.0.0.0/16")
+    .superRefine((cidr, ctx) => {
+      const problem = vpcCidrProblem(cidr);
+      if (problem) ctx.addIssue({ code: "custom", message: problem, input: cidr });
+    }),
+  nat: z
+    .enum(NAT_MODES as ["per-az", "single", "none"], {
+      error: `must be one of ${NAT_MODES.join(", ")}`,
+    })
+    .default("per-az"),
+  /** @default - the top-level `state` */
+  state: stateBackend.optional(),
+});
+
+const ecs = z
+  .strictObject({
+    launchType: z.enum(["fargate", "ec2"], { error: "must be fargate or ec2" }).default("fargate"),
+    minTasks: int(1, 100).default(1),
+    maxTasks: int(1, 100).default(4),
+    cpuTargetPercent: int(10, 90).default(60),
+  })
+  .refine((value) => value.minTasks <= value.maxTasks, {
+    error: "minTasks must not be larger than maxTasks",
+    path: ["minTasks"],
+  });
+
+const database = z.strictObject({
+  engineVersion: z.enum(["16", "17"], { error: "must be PostgreSQL 16 or 17" }).default("17"),
+  instanceClass: z
+    .string()
+    .regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { error: "must be an RDS instance class like db.t4g.micro" })
+    .default("db.t4g.micro"),
+  allocatedStorageGiB: int(20, 65536).default(20),
+});
+
+const app = z.strictObject({
+  name: appName,
+  kind: z.enum(APP_KINDS, { error: `must be one of ${APP_KINDS.join(", ")}` }),
+  /** Folder of the app, relative to the config file. */
+  path: z
+    .string()
+    .min(1, { error: "must not be empty" })
+    .refine((p) => !p.startsWith("/") && !p.split(/[\\/]/).includes(".."), {
+      error: "must be a relative path inside the repository (no leading / and no ..)",
+    }),
+  architecture: z.enum(ARCHITECTURE_NAMES, {
+    error: `is not a zonke architecture; allowed: ${ARCHITECTURE_NAMES.join(", ")}`,
+  }),
+  /** Git branch that deploys to each environment, e.g. { dev: "main", prod: "release" }. */
+  branches: z.record(z.string(), branchName),
+  /** For a Next.js app: the name of the Django app whose API it calls. */
+  api: appName.optional(),
+  /** Server instances the warmer keeps warm (0 turns the warmer off). */
+  warm: int(0, 50).default(1),
+  ecs: ecs.prefault({}),
+  /** For a Django app: its PostgreSQL database. */
+  database: database.optional(),
+  /** Names of the app's secrets, exposed to its servers as environment variables. */
+  secrets: z.array(secretKey).default([]),
+});
+
+export const configSchema = z
+  .strictObject({
+    project: projectName,
+    state: stateBackend.prefault({ backend: "local" }),
+    environments: z
+      .record(environmentName, environment)
+      .refine((envs) => Object.keys(envs).length > 0, { error: "must define at least one environment" }),
+    apps: z.array(app).min(1, { error: "must list at least one app" }),
+  })
+  .superRefine(crossCheck);
+
+/** What a user writes in zonke.config.ts. */
+export type ZonkeConfigInput = z.input<typeof configSchema>;
+/** The validated config with every default filled in. */
+export type ZonkeConfig = z.output<typeof configSchema>;
+export type EnvironmentConfig = ZonkeConfig["environments"][string];
+export type AppConfig = ZonkeConfig["apps"][number];
+export type StateConfig = z.output<typeof stateBackend>;

@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+// The synth entry: `npm run synth` runs it with node directly (the fast path), `cdktf synth` runs
+// it through cdktf.json. Both write the same cdktf.out/stacks/<stack>/cdk.tf.json.
+import { parseArgs } from "node:util";
+import { isValidationError } from "@zonke/modules";
+import { loadConfig, DEFAULT_CONFIG_FILE } from "./config/load";
+import { buildApp } from "./synthesize";
+import { formatSummary, summarize } from "./summary";
+
+const USAGE = `usage: zonke-synth [--env <name>]... [--config <file>] [--out <dir>] [--state local] [--quiet]
+
+  --env      environment to synthesise (repeat for several; default: all; env ZONKE_ENV=dev,prod)
+  --config   config file (default: ${DEFAULT_CONFIG_FILE}; env ZONKE_CONFIG)
+  --out      output folder (default: cdktf.out, or $CDKTF_OUTDIR)
+  --state    "local" keeps every stack's state in local files, e.g. to plan offline (env ZONKE_STATE)
+  --quiet    print no summary`;
+
+function main(argv: string[]): number {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      env: { type: "string", multiple: true },
+      config: { type: "string" },
+      out: { type: "string" },
+      state: { type: "string" },
+      quiet: { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const environments = (values.env ?? process.env.ZONKE_ENV?.split(",") ?? [])
+    .flatMap((e) => e.split(","))
+    .map((e) => e.trim())
+    .filter(Boolean);
+  const state = values.state ?? process.env.ZONKE_STATE;
+  if (state !== undefined && state !== "local" && state !== "") {
+    throw new UsageError(`--state "${state}" is not allowed; the only override is "local"`);
+  }
+
+  const loaded = loadConfig(values.config ?? process.env.ZONKE_CONFIG ?? DEFAULT_CONFIG_FILE);
+  const { app, stacks, pending } = buildApp(loaded, {
+    environments,
+    ...(values.out ? { outdir: values.out } : {}),
+    ...(state === "local" ? { stateOverride: "local" as const } : {}),
+  });
+  app.synth();
+  if (!values.quiet) console.log(formatSummary(summarize(app.outdir, stacks), pending));
+  return 0;
+}
+
+class UsageError extends Error {}
+
+try {
+  process.exitCode = main(process.argv.slice(2));
+} catch (error) {
+  if (isValidationError(error) || error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+    console.error(`zonke: ${(error as Error).message}`);
+    if (!isValidationError(error)) console.error(`\n${USAGE}`);
+    process.exitCode = 2;
+  } else {
+    console.error("zonke: internal error (please report it with the output below)");
+    console.error(error);
+    process.exitCode = 70;
+  }
+}

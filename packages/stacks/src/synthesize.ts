@@ -1,0 +1,109 @@
+import * as path from "node:path";
+import { App, type TerraformStack } from "cdktf";
+import type { StateBackendConfig } from "@zonke/modules";
+import { ValidationError } from "@zonke/modules";
+import type { LoadedConfig } from "./config/load";
+import { DEFAULT_LOCAL_STATE_DIR, type ZonkeConfig } from "./config/schema";
+import { findArchitecture } from "./architectures/registry";
+import { composeNetworkStack } from "./composers/network-stack";
+import { composeStateStack } from "./composers/state-stack";
+import type { EnvironmentContext } from "./composers/types";
+
+export interface SynthOptions {
+  /** Environments to synthesise. @default - all of them */
+  readonly environments?: readonly string[];
+  /** Output folder. @default "cdktf.out" (or $CDKTF_OUTDIR when run by `cdktf synth`) */
+  readonly outdir?: string;
+  /** "local" puts every stack on local state, e.g. to plan offline. @default - as configured */
+  readonly stateOverride?: "local";
+}
+
+export interface SynthesizedStack {
+  readonly name: string;
+  readonly environment: string;
+  readonly stack: TerraformStack;
+}
+
+export interface PendingApp {
+  readonly environment: string;
+  readonly app: string;
+  readonly architecture: string;
+}
+
+export interface ZonkeApp {
+  readonly app: App;
+  readonly stacks: SynthesizedStack[];
+  /** Apps whose architecture has no stacks yet. */
+  readonly pending: PendingApp[];
+}
+
+/** Builds (without writing) every stack the config asks for, per environment. */
+export function buildApp(loaded: LoadedConfig, options: SynthOptions = {}): ZonkeApp {
+  const { config, root } = loaded;
+  const envNames = selectEnvironments(config, options.environments);
+  const app = new App({ outdir: options.outdir ?? process.env.CDKTF_OUTDIR ?? "cdktf.out" });
+  const stacks: SynthesizedStack[] = [];
+  const pending: PendingApp[] = [];
+  const add = (environment: string, stack: TerraformStack | undefined) => {
+    if (stack) stacks.push({ name: stack.node.id, environment, stack });
+  };
+
+  for (const envName of envNames) {
+    const env = config.environments[envName]!;
+    const context: EnvironmentContext = {
+      app,
+      config,
+      root,
+      envName,
+      env,
+      state: stateBackendFor(config, envName, root, options.stateOverride),
+    };
+    add(envName, composeStateStack(context));
+    const { stack: networkStack, network } = composeNetworkStack(context);
+    add(envName, networkStack);
+
+    for (const appConfig of config.apps) {
+      const compose = findArchitecture(appConfig.architecture).compose;
+      if (!compose) {
+        pending.push({ environment: envName, app: appConfig.name, architecture: appConfig.architecture });
+        continue;
+      }
+      for (const stack of compose({ ...context, network, appConfig })) add(envName, stack);
+    }
+  }
+  return { app, stacks, pending };
+}
+
+function selectEnvironments(config: ZonkeConfig, wanted: readonly string[] | undefined): string[] {
+  const all = Object.keys(config.environments);
+  if (!wanted || wanted.length === 0) return all;
+  const unknown = wanted.filter((name) => !all.includes(name));
+  if (unknown.length > 0) {
+    throw new ValidationError(
+      `unknown environment ${unknown.map((n) => `"${n}"`).join(", ")}; the config defines ${all.join(", ")}`,
+    );
+  }
+  return all.filter((name) => wanted.includes(name));
+}
+
+/** The state backend of an environment's stacks, with paths resolved and defaults applied. */
+export function stateBackendFor(
+  config: ZonkeConfig,
+  envName: string,
+  root: string,
+  override?: "local",
+): StateBackendConfig {
+  const env = config.environments[envName]!;
+  const chosen = env.state ?? config.state;
+  if (override === "local" || chosen.backend === "local") {
+    const directory = chosen.backend === "local" ? chosen.directory : DEFAULT_LOCAL_STATE_DIR;
+    return { kind: "local", directory: path.resolve(root, directory) };
+  }
+  return {
+    kind: "s3",
+    bucket: chosen.bucket,
+    region: chosen.region ?? env.region,
+    keyPrefix: chosen.keyPrefix ?? config.project,
+    ...(chosen.roleArn ? { roleArn: chosen.roleArn } : {}),
+  };
+}

@@ -1,0 +1,49 @@
+// The deployment config for the two example apps. Validated at load: a mistake is reported with
+// the field, the bad value and what is allowed before anything is synthesised.
+import { defineConfig } from "@zonke/stacks/config";
+
+export default defineConfig({
+  project: "zonke",
+  // dev keeps state in local files; prod overrides it with the S3 backend below.
+  state: { backend: "local" },
+  environments: {
+    dev: {
+      account: "111111111111",
+      region: "eu-west-1",
+      availabilityZones: ["eu-west-1a", "eu-west-1b"],
+      cidr: "10.10.0.0/16",
+      // One NAT gateway: cheaper, and dev can live with one zone's egress.
+      nat: "single",
+    },
+    prod: {
+      account: "222222222222",
+      region: "eu-west-1",
+      availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
+      cidr: "10.20.0.0/16",
+      nat: "per-az",
+      state: { backend: "s3", bucket: "zonke-prod-tfstate-222222222222" },
+    },
+  },
+  apps: [
+    {
+      name: "web",
+      kind: "nextjs",
+      path: "apps/example-next",
+      architecture: "next-lambda-django-ecs",
+      branches: { dev: "main", prod: "release" },
+      api: "api",
+      warm: 2,
+      secrets: ["GREETING_SECRET"],
+    },
+    {
+      name: "api",
+      kind: "django",
+      path: "apps/example-django",
+      architecture: "next-lambda-django-ecs",
+      branches: { dev: "main", prod: "release" },
+      ecs: { launchType: "fargate", minTasks: 1, maxTasks: 4 },
+      database: { engineVersion: "17", instanceClass: "db.t4g.micro" },
+      secrets: ["DJANGO_SECRET_KEY"],
+    },
+  ],
+});
