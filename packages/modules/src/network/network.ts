@@ -9,7 +9,6 @@ import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
 import { Route } from "@cdktf/provider-aws/lib/route";
 import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
 import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
-import { DataAwsAvailabilityZones } from "@cdktf/provider-aws/lib/data-aws-availability-zones";
 import { ValidationError } from "../core/errors";
 import { FlowLogs, type FlowLogsProps } from "./flow-logs";
 import { VpcEndpoints, DEFAULT_INTERFACE_ENDPOINTS } from "./vpc-endpoints";
@@ -31,16 +30,10 @@ export interface NetworkProps {
    */
   readonly cidr?: string;
   /**
-   * Availability zones to spread subnets over (2 or 3). Giving them keeps `terraform plan` free of
-   * AWS look-ups.
-   * @default - the first `azCount` zones the account has in the region, looked up at plan time
+   * Availability zones to spread subnets over (2 or 3). Named rather than looked up so the subnet
+   * layout never shifts when AWS adds a zone, and `terraform plan` needs no AWS call for them.
    */
-  readonly availabilityZones?: readonly string[];
-  /**
-   * Number of zones when `availabilityZones` is not given.
-   * @default 2
-   */
-  readonly azCount?: number;
+  readonly availabilityZones: readonly string[];
   /**
    * Egress for private subnets: a NAT gateway per zone (survives a zone failure), one NAT gateway
    * (cheaper, one zone), or none (no internet; AWS APIs through VPC endpoints).
@@ -87,7 +80,7 @@ export class Network extends Construct {
     const nat = props.nat ?? "per-az";
     this.cidr = props.cidr ?? "10.0.0.0/16";
     validateProps(props, nat, this.cidr);
-    this.availabilityZones = this.resolveZones(props);
+    this.availabilityZones = [...props.availabilityZones];
 
     this.vpc = new Vpc(this, "Vpc", {
       cidrBlock: this.cidr,
@@ -194,17 +187,6 @@ export class Network extends Construct {
     });
   }
 
-  private resolveZones(props: NetworkProps): string[] {
-    if (props.availabilityZones) return [...props.availabilityZones];
-    const zones = new DataAwsAvailabilityZones(this, "AvailabilityZones", {
-      state: "available",
-      filter: [{ name: "opt-in-status", values: ["opt-in-not-required"] }],
-    });
-    return Array.from({ length: props.azCount ?? 2 }, (_, index) =>
-      Fn.element(zones.names, index),
-    );
-  }
-
   private subnet(name: string, tier: Tier, zone: string, index: number): Subnet {
     const label = `${tier[0]!.toUpperCase()}${tier.slice(1)}`;
     return new Subnet(this, `${label}Subnet${index}`, {
@@ -236,13 +218,12 @@ function validateProps(props: NetworkProps, nat: NatMode, cidr: string): void {
     throw new ValidationError(`network nat "${nat}" is not allowed; use one of ${NAT_MODES.join(", ")}`);
   }
   const zones = props.availabilityZones;
-  const count = zones?.length ?? props.azCount ?? 2;
-  if (count < 2 || count > 3) {
+  if (zones.length < 2 || zones.length > 3) {
     throw new ValidationError(
-      `network needs 2 or 3 availability zones, got ${count}${zones ? ` (${zones.join(", ")})` : ""}`,
+      `network needs 2 or 3 availability zones, got ${zones.length} (${zones.join(", ") || "none"})`,
     );
   }
-  if (zones && new Set(zones).size !== zones.length) {
+  if (new Set(zones).size !== zones.length) {
     throw new ValidationError(`network availability zones repeat a zone: ${zones.join(", ")}`);
   }
 }

@@ -32,7 +32,8 @@ export interface VpcEndpointsProps {
  */
 export class VpcEndpoints extends Construct {
   readonly workloadSecurityGroup: SecurityGroup;
-  readonly endpointSecurityGroup: SecurityGroup;
+  /** Present only when there are interface endpoints. */
+  readonly endpointSecurityGroup?: SecurityGroup;
 
   constructor(scope: Construct, id: string, props: VpcEndpointsProps) {
     super(scope, id);
@@ -52,6 +53,9 @@ export class VpcEndpoints extends Construct {
       tags: { Name: `${props.name}-workloads` },
     });
 
+    if (props.interfaceServices.length === 0) return;
+
+    // Only interface endpoints need a security group: an unused group is just clutter to audit.
     this.endpointSecurityGroup = new SecurityGroup(this, "EndpointSecurityGroup", {
       name: `${props.name}-vpc-endpoints`,
       description: "Interface VPC endpoints: HTTPS from app servers only",

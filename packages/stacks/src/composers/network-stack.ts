@@ -19,7 +19,7 @@ export function composeNetworkStack(context: EnvironmentContext): { stack: Zonke
     accountId: env.account,
     cidr: env.cidr,
     nat: env.nat,
-    ...(env.availabilityZones ? { availabilityZones: env.availabilityZones } : {}),
+    availabilityZones: env.availabilityZones,
   });
   new TerraformOutput(stack, "vpc_id", { value: network.vpcId });
   new TerraformOutput(stack, "private_subnet_ids", { value: network.privateSubnetIds });

@@ -14,7 +14,7 @@ interface ParsedApp {
 }
 interface ParsedConfig {
   project: string;
-  environments: Record<string, { region: string; availabilityZones?: string[] | undefined }>;
+  environments: Record<string, { region: string; availabilityZones: string[] }>;
   apps: ParsedApp[];
 }
 
@@ -25,7 +25,7 @@ export function crossCheck(config: ParsedConfig, ctx: z.RefinementCtx): void {
     ctx.addIssue({ code: "custom", path, message, input });
 
   for (const [envName, env] of Object.entries(config.environments)) {
-    env.availabilityZones?.forEach((zone, index) => {
+    env.availabilityZones.forEach((zone, index) => {
       if (!new RegExp(`^${env.region}[a-z]$`).test(zone)) {
         problem(
           ["environments", envName, "availabilityZones", index],
@@ -34,7 +34,7 @@ export function crossCheck(config: ParsedConfig, ctx: z.RefinementCtx): void {
         );
       }
     });
-    if (env.availabilityZones && new Set(env.availabilityZones).size !== env.availabilityZones.length) {
+    if (new Set(env.availabilityZones).size !== env.availabilityZones.length) {
       problem(["environments", envName, "availabilityZones"], "lists a zone twice", env.availabilityZones);
     }
   }

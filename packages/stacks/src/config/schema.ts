@@ -69,12 +69,11 @@ const environment = z.strictObject({
   /** The AWS account this environment deploys to; Terraform refuses any other. */
   account: z.string().regex(/^\d{12}$/, { error: "must be a 12-digit AWS account id" }),
   region,
-  /** @default - looked up at plan time (2 zones) */
+  /** 2 or 3 zones, e.g. ["eu-west-1a", "eu-west-1b"]: named so subnets never move. */
   availabilityZones: z
-    .array(z.string())
+    .array(z.string(), { error: 'must list 2 or 3 zones of the region, e.g. ["eu-west-1a", "eu-west-1b"]' })
     .min(2, { error: "must list 2 or 3 zones" })
-    .max(3, { error: "must list 2 or 3 zones" })
-    .optional(),
+    .max(3, { error: "must list 2 or 3 zones" }),
   cidr: z
     .string()
     .default("10.0.0.0/16")
