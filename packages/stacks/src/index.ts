@@ -8,3 +8,5 @@ export * from "./composers/types";
 export * from "./composers/zonke-stack";
 export * from "./synthesize";
 export * from "./summary";
+export * from "./policy/policies";
+export * from "./policy/terraform-json";

@@ -57,7 +57,11 @@ class UsageError extends Error {}
 try {
   process.exitCode = main(process.argv.slice(2));
 } catch (error) {
-  if (isValidationError(error) || error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+  if (
+    isValidationError(error) ||
+    error instanceof UsageError ||
+    (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")
+  ) {
     console.error(`zonke: ${(error as Error).message}`);
     if (!isValidationError(error)) console.error(`\n${USAGE}`);
     process.exitCode = 2;

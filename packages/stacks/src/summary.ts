@@ -25,11 +25,18 @@ export function summarize(outdir: string, stacks: readonly SynthesizedStack[]): 
 }
 
 /** A plain-text table: stack, environment, resource count, path; then apps still pending. */
-export function formatSummary(rows: readonly StackSummary[], pending: readonly PendingApp[]): string {
+export function formatSummary(
+  rows: readonly StackSummary[],
+  pending: readonly PendingApp[],
+): string {
   const header = ["stack", "environment", "resources", "path"];
   const cells = rows.map((r) => [r.stack, r.environment, String(r.resources), r.path]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: string[]) => c.map((cell, i) => (i === 2 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join("  ").trimEnd();
+  const line = (c: string[]) =>
+    c
+      .map((cell, i) => (i === 2 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd();
   const out = [line(header), line(widths.map((w) => "-".repeat(w))), ...cells.map(line)];
   if (pending.length > 0) {
     out.push("", "apps not synthesised yet (their architecture's stacks are not built yet):");

@@ -65,7 +65,11 @@ export function buildApp(loaded: LoadedConfig, options: SynthOptions = {}): Zonk
     for (const appConfig of config.apps) {
       const compose = findArchitecture(appConfig.architecture).compose;
       if (!compose) {
-        pending.push({ environment: envName, app: appConfig.name, architecture: appConfig.architecture });
+        pending.push({
+          environment: envName,
+          app: appConfig.name,
+          architecture: appConfig.architecture,
+        });
         continue;
       }
       for (const stack of compose({ ...context, network, appConfig })) add(envName, stack);

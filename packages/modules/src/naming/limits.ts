@@ -15,7 +15,8 @@ export const NAME_RULES = {
     label: "S3 bucket",
     maxLength: 63,
     pattern: /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
-    allowed: "lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit",
+    allowed:
+      "lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit",
   },
   lambdaFunction: {
     label: "Lambda function",

@@ -215,7 +215,9 @@ function validateProps(props: NetworkProps, nat: NatMode, cidr: string): void {
   const cidrProblem = vpcCidrProblem(cidr);
   if (cidrProblem) throw new ValidationError(`network cidr "${cidr}" ${cidrProblem}`);
   if (!NAT_MODES.includes(nat)) {
-    throw new ValidationError(`network nat "${nat}" is not allowed; use one of ${NAT_MODES.join(", ")}`);
+    throw new ValidationError(
+      `network nat "${nat}" is not allowed; use one of ${NAT_MODES.join(", ")}`,
+    );
   }
   const zones = props.availabilityZones;
   if (zones.length < 2 || zones.length > 3) {

@@ -4,7 +4,10 @@ import { ZonkeStack } from "./zonke-stack";
 import type { EnvironmentContext } from "./types";
 
 /** `<project>-<env>-network`: the VPC every app of the environment runs in. */
-export function composeNetworkStack(context: EnvironmentContext): { stack: ZonkeStack; network: Network } {
+export function composeNetworkStack(context: EnvironmentContext): {
+  stack: ZonkeStack;
+  network: Network;
+} {
   const { config, envName, env } = context;
   const name = `${config.project}-${envName}`;
   const stack = new ZonkeStack(context.app, `${name}-network`, {
@@ -24,6 +27,8 @@ export function composeNetworkStack(context: EnvironmentContext): { stack: Zonke
   new TerraformOutput(stack, "vpc_id", { value: network.vpcId });
   new TerraformOutput(stack, "private_subnet_ids", { value: network.privateSubnetIds });
   new TerraformOutput(stack, "isolated_subnet_ids", { value: network.isolatedSubnetIds });
-  new TerraformOutput(stack, "workload_security_group_id", { value: network.workloadSecurityGroupId });
+  new TerraformOutput(stack, "workload_security_group_id", {
+    value: network.workloadSecurityGroupId,
+  });
   return { stack, network };
 }

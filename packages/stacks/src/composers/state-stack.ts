@@ -15,7 +15,8 @@ export function composeStateStack(context: EnvironmentContext): ZonkeStack | und
   const backend = env.state ?? config.state;
   if (backend.backend !== "s3") return undefined;
 
-  const localDirectory = config.state.backend === "local" ? config.state.directory : DEFAULT_LOCAL_STATE_DIR;
+  const localDirectory =
+    config.state.backend === "local" ? config.state.directory : DEFAULT_LOCAL_STATE_DIR;
   const stack = new ZonkeStack(context.app, `${config.project}-${envName}-state`, {
     project: config.project,
     envName,

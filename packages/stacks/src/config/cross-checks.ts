@@ -35,7 +35,11 @@ export function crossCheck(config: ParsedConfig, ctx: z.RefinementCtx): void {
       }
     });
     if (new Set(env.availabilityZones).size !== env.availabilityZones.length) {
-      problem(["environments", envName, "availabilityZones"], "lists a zone twice", env.availabilityZones);
+      problem(
+        ["environments", envName, "availabilityZones"],
+        "lists a zone twice",
+        env.availabilityZones,
+      );
     }
   }
 
@@ -44,7 +48,11 @@ export function crossCheck(config: ParsedConfig, ctx: z.RefinementCtx): void {
     const at = (...rest: (string | number)[]) => ["apps", index, ...rest];
     const first = seen.get(app.name);
     if (first !== undefined) {
-      problem(at("name"), `is already the name of apps[${first}]; app names must be unique`, app.name);
+      problem(
+        at("name"),
+        `is already the name of apps[${first}]; app names must be unique`,
+        app.name,
+      );
     } else {
       seen.set(app.name, index);
     }
@@ -77,7 +85,10 @@ export function crossCheck(config: ParsedConfig, ctx: z.RefinementCtx): void {
     }
 
     if (app.database !== undefined && app.kind !== "django") {
-      problem(at("database"), "is only for django apps (the Next.js app reaches data through the API)");
+      problem(
+        at("database"),
+        "is only for django apps (the Next.js app reaches data through the API)",
+      );
     }
     if (app.api !== undefined) checkApiReference(config, app, at("api"), problem);
 
@@ -85,7 +96,11 @@ export function crossCheck(config: ParsedConfig, ctx: z.RefinementCtx): void {
       for (const { kind, name } of plannedAppNames(config.project, envName, app.name)) {
         const tooLong = nameProblem(kind, name);
         if (tooLong) {
-          problem(at("name"), `is too long: ${tooLong}. Shorten the project, environment or app name`, app.name);
+          problem(
+            at("name"),
+            `is too long: ${tooLong}. Shorten the project, environment or app name`,
+            app.name,
+          );
           return;
         }
       }
@@ -105,8 +120,14 @@ function checkApiReference(
   }
   const target = config.apps.find((other) => other.name === app.api);
   if (!target) {
-    const djangoApps = config.apps.filter((other) => other.kind === "django").map((other) => other.name);
-    problem(path, `names no app in this config; django apps: ${djangoApps.join(", ") || "none"}`, app.api);
+    const djangoApps = config.apps
+      .filter((other) => other.kind === "django")
+      .map((other) => other.name);
+    problem(
+      path,
+      `names no app in this config; django apps: ${djangoApps.join(", ") || "none"}`,
+      app.api,
+    );
   } else if (target.kind !== "django") {
     problem(path, `names a ${target.kind} app; it must name a django app`, app.api);
   } else if (target.architecture !== app.architecture) {

@@ -7,7 +7,9 @@ export class ConfigError extends ValidationError {
     readonly source: string,
     readonly problems: readonly string[],
   ) {
-    super(`${source} has ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    super(
+      `${source} has ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
   }
 }
 
@@ -38,7 +40,11 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
     if (issue.input === undefined && issue.code !== "custom") {
       return `${path} is missing: it ${issue.message}`;
     }
-    const isShown = issue.input !== undefined && (typeof issue.input !== "object" || issue.input === null || Array.isArray(issue.input));
-    return isShown ? `${path} = ${show(issue.input)}: ${issue.message}` : `${path}: ${issue.message}`;
+    const isShown =
+      issue.input !== undefined &&
+      (typeof issue.input !== "object" || issue.input === null || Array.isArray(issue.input));
+    return isShown
+      ? `${path} = ${show(issue.input)}: ${issue.message}`
+      : `${path}: ${issue.message}`;
   });
 }

@@ -30,9 +30,7 @@ export function loadConfig(file: string = DEFAULT_CONFIG_FILE): LoadedConfig {
       `file not found (looked for ${absolute}); create it or pass --config <file>`,
     ]);
   }
-  const exported = absolute.endsWith(".json")
-    ? readJson(absolute, name)
-    : evaluate(absolute, name);
+  const exported = absolute.endsWith(".json") ? readJson(absolute, name) : evaluate(absolute, name);
   return { config: parseConfig(exported, name), file: absolute, root: path.dirname(absolute) };
 }
 
@@ -71,17 +69,29 @@ function evaluate(file: string, name: string): unknown {
     _compile(code: string, filename: string): void;
   };
   loaded.filename = file;
-  loaded.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(
-    path.dirname(file),
-  );
+  loaded.paths = (
+    Module as unknown as { _nodeModulePaths(dir: string): string[] }
+  )._nodeModulePaths(path.dirname(file));
   try {
     loaded._compile(code, file);
   } catch (error) {
-    throw new ConfigError(name, [`failed while running: ${(error as Error).message}`]);
+    throw new ConfigError(name, [describeRunError(error as NodeJS.ErrnoException)]);
   }
   const exports = loaded.exports as { default?: unknown };
   if (exports.default === undefined) {
-    throw new ConfigError(name, ["has no default export; end it with `export default defineConfig({...})`"]);
+    throw new ConfigError(name, [
+      "has no default export; end it with `export default defineConfig({...})`",
+    ]);
   }
   return exports.default;
+}
+
+function describeRunError(error: NodeJS.ErrnoException): string {
+  const missing =
+    error.code === "MODULE_NOT_FOUND" && /Cannot find module '([^']+)'/.exec(error.message);
+  if (missing) {
+    return `imports "${missing[1]}", which is not installed where the config is; run npm install in that folder (for @zonke/stacks/config, add @zonke/stacks to its package.json)`;
+  }
+  // Only the first line: Node appends require stacks and the like, which help nobody here.
+  return `failed while running: ${error.message.split("\n")[0]}`;
 }

@@ -6,11 +6,9 @@ import { ARCHITECTURE_NAMES } from "../architectures/registry";
 import { crossCheck } from "./cross-checks";
 
 // Every field says what it allows: the message is shown next to the field path and the bad value.
-const projectName = z
-  .string()
-  .regex(/^[a-z][a-z0-9-]{0,18}[a-z0-9]$/, {
-    error: "must be 2-20 lowercase letters, digits or hyphens, starting with a letter",
-  });
+const projectName = z.string().regex(/^[a-z][a-z0-9-]{0,18}[a-z0-9]$/, {
+  error: "must be 2-20 lowercase letters, digits or hyphens, starting with a letter",
+});
 const environmentName = z.string().regex(/^[a-z][a-z0-9]{0,9}$/, {
   error: "must be 1-10 lowercase letters or digits, starting with a letter",
 });
@@ -18,7 +16,7 @@ const appName = z.string().regex(/^[a-z][a-z0-9-]{0,18}[a-z0-9]$/, {
   error: "must be 2-20 lowercase letters, digits or hyphens, starting with a letter",
 });
 const region = z.enum(AWS_REGIONS, {
-  error: `is not an AWS region zonke supports; allowed: ${AWS_REGIONS.join(", ")}`,
+  error: `must be an AWS region zonke supports: ${AWS_REGIONS.join(", ")}`,
 });
 const bucketName = z.string().regex(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/, {
   error: "must be a valid S3 bucket name: 3-63 lowercase letters, digits or hyphens",
@@ -31,7 +29,8 @@ const branchName = z
     error: "is not a valid git branch name",
   });
 const secretKey = z.string().regex(/^[A-Z_][A-Z0-9_]{0,127}$/, {
-  error: "must be an environment variable name: uppercase letters, digits and _, not starting with a digit",
+  error:
+    "must be an environment variable name: uppercase letters, digits and _, not starting with a digit",
 });
 const int = (min: number, max: number) =>
   z
@@ -71,7 +70,9 @@ const environment = z.strictObject({
   region,
   /** 2 or 3 zones, e.g. ["eu-west-1a", "eu-west-1b"]: named so subnets never move. */
   availabilityZones: z
-    .array(z.string(), { error: 'must list 2 or 3 zones of the region, e.g. ["eu-west-1a", "eu-west-1b"]' })
+    .array(z.string(), {
+      error: 'must list 2 or 3 zones of the region, e.g. ["eu-west-1a", "eu-west-1b"]',
+    })
     .min(2, { error: "must list 2 or 3 zones" })
     .max(3, { error: "must list 2 or 3 zones" }),
   cidr: z
@@ -106,7 +107,9 @@ const database = z.strictObject({
   engineVersion: z.enum(["16", "17"], { error: "must be PostgreSQL 16 or 17" }).default("17"),
   instanceClass: z
     .string()
-    .regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { error: "must be an RDS instance class like db.t4g.micro" })
+    .regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, {
+      error: "must be an RDS instance class like db.t4g.micro",
+    })
     .default("db.t4g.micro"),
   allocatedStorageGiB: int(20, 65536).default(20),
 });
@@ -122,7 +125,7 @@ const app = z.strictObject({
       error: "must be a relative path inside the repository (no leading / and no ..)",
     }),
   architecture: z.enum(ARCHITECTURE_NAMES, {
-    error: `is not a zonke architecture; allowed: ${ARCHITECTURE_NAMES.join(", ")}`,
+    error: `must be a zonke architecture: ${ARCHITECTURE_NAMES.join(", ")}`,
   }),
   /** Git branch that deploys to each environment, e.g. { dev: "main", prod: "release" }. */
   branches: z.record(z.string(), branchName),
@@ -143,7 +146,9 @@ export const configSchema = z
     state: stateBackend.prefault({ backend: "local" }),
     environments: z
       .record(environmentName, environment)
-      .refine((envs) => Object.keys(envs).length > 0, { error: "must define at least one environment" }),
+      .refine((envs) => Object.keys(envs).length > 0, {
+        error: "must define at least one environment",
+      }),
     apps: z.array(app).min(1, { error: "must list at least one app" }),
   })
   .superRefine(crossCheck);

@@ -1,0 +1,167 @@
+import { ConfigError, parseConfig } from "../src";
+import { configWith, validConfig } from "./fixtures";
+
+function problemsOf(input: unknown): string[] {
+  try {
+    parseConfig(input, "zonke.config.ts");
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return [...(error as ConfigError).problems];
+  }
+  throw new Error("expected the config to be rejected");
+}
+
+describe("a valid config", () => {
+  it("is accepted with every default filled in", () => {
+    const config = parseConfig(validConfig());
+    expect(config.state).toEqual({ backend: "local", directory: ".zonke/state" });
+    expect(config.environments.dev).toMatchObject({ cidr: "10.0.0.0/16", nat: "per-az" });
+    expect(config.apps[1]).toMatchObject({
+      warm: 1,
+      secrets: [],
+      ecs: { launchType: "fargate", minTasks: 1, maxTasks: 4, cpuTargetPercent: 60 },
+    });
+  });
+});
+
+describe("a bad config", () => {
+  // Each case: one mistake, and the line that must name the field, the bad value and what is allowed.
+  it.each<[string, (c: Record<string, any>) => void, RegExp]>([
+    [
+      "unknown architecture",
+      (c) => (c.apps[0].architecture = "next-on-vercel"),
+      /^apps\[0\]\.architecture = "next-on-vercel": must be a zonke architecture: next-lambda-django-ecs, next-ecs-django-ecs, django-lambda$/,
+    ],
+    [
+      "warm count too high",
+      (c) => (c.apps[0].warm = 99),
+      /^apps\[0\]\.warm = 99: must be at most 50$/,
+    ],
+    [
+      "warm count not whole",
+      (c) => (c.apps[0].warm = 1.5),
+      /^apps\[0\]\.warm = 1\.5: must be a whole number from 0 to 50$/,
+    ],
+    [
+      "branch missing for an environment",
+      (c) => delete c.apps[1].branches.prod,
+      /^apps\[1\]\.branches\.prod: is missing: every environment needs a branch \(environments: dev, prod\)$/,
+    ],
+    [
+      "branch for an environment that does not exist",
+      (c) => (c.apps[1].branches.staging = "staging"),
+      /^apps\[1\]\.branches\.staging = "staging": names an environment that is not defined; environments: dev, prod$/,
+    ],
+    [
+      "duplicate app names",
+      (c) => c.apps.push({ ...c.apps[1] }),
+      /^apps\[2\]\.name = "api": is already the name of apps\[1\]; app names must be unique$/,
+    ],
+    [
+      "bad region",
+      (c) => (c.environments.dev.region = "eu-west-9"),
+      /^environments\.dev\.region = "eu-west-9": must be an AWS region zonke supports: us-east-1, .*eu-west-1/,
+    ],
+    [
+      "name too long for AWS limits",
+      (c) => {
+        c.project = "averyverylongproject";
+        c.apps[0].name = "storefront-frontend";
+        c.apps[1].api = undefined;
+      },
+      /^apps\[0\]\.name = "storefront-frontend": is too long: the S3 bucket name "averyverylongproject-dev-storefront-frontend-assets-123456789012" is 64 characters; AWS allows at most 63\. Shorten the project, environment or app name$/,
+    ],
+    [
+      "architecture that cannot run the app's kind",
+      (c) => {
+        c.apps[0].architecture = "django-lambda";
+        delete c.apps[0].api;
+      },
+      /^apps\[0\]\.architecture = "django-lambda": cannot run a nextjs app; it runs django apps$/,
+    ],
+    [
+      "api naming an app that does not exist",
+      (c) => (c.apps[0].api = "backend"),
+      /^apps\[0\]\.api = "backend": names no app in this config; django apps: api$/,
+    ],
+    [
+      "account id that is not 12 digits",
+      (c) => (c.environments.prod.account = "12345"),
+      /^environments\.prod\.account = "12345": must be a 12-digit AWS account id$/,
+    ],
+    [
+      "availability zone of another region",
+      (c) => (c.environments.dev.availabilityZones = ["eu-west-1a", "us-east-1b"]),
+      /^environments\.dev\.availabilityZones\[1\] = "us-east-1b": is not a zone of eu-west-1; zones look like eu-west-1a$/,
+    ],
+    [
+      "VPC range outside /16 to /24",
+      (c) => (c.environments.dev.cidr = "10.0.0.0/8"),
+      /^environments\.dev\.cidr = "10.0.0.0\/8": must be an IPv4 range from \/16 to \/24/,
+    ],
+    [
+      "unknown NAT mode",
+      (c) => (c.environments.dev.nat = "cheap"),
+      /^environments\.dev\.nat = "cheap": must be one of per-az, single, none$/,
+    ],
+    [
+      "misspelt field",
+      (c) => (c.apps[0].wram = 3),
+      /^apps\[0\]: unknown field "wram" \(check the spelling\)$/,
+    ],
+    [
+      "missing region",
+      (c) => delete c.environments.dev.region,
+      /^environments\.dev\.region is missing: it must be an AWS region zonke supports: us-east-1,/,
+    ],
+    [
+      "availability zones left out",
+      (c) => delete c.environments.dev.availabilityZones,
+      /^environments\.dev\.availabilityZones is missing: it must list 2 or 3 zones of the region/,
+    ],
+    [
+      "minTasks above maxTasks",
+      (c) => (c.apps[1].ecs = { minTasks: 5, maxTasks: 2 }),
+      /^apps\[1\]\.ecs\.minTasks: minTasks must not be larger than maxTasks$/,
+    ],
+    [
+      "database on a Next.js app",
+      (c) => (c.apps[0].database = {}),
+      /^apps\[0\]\.database: is only for django apps/,
+    ],
+    [
+      "secret name that is not an environment variable name",
+      (c) => (c.apps[0].secrets = ["stripe-key"]),
+      /^apps\[0\]\.secrets\[0\] = "stripe-key": must be an environment variable name/,
+    ],
+    [
+      "state bucket with an invalid name",
+      (c) => (c.environments.prod.state.bucket = "Shop_State"),
+      /^environments\.prod\.state\.bucket = "Shop_State": must be a valid S3 bucket name/,
+    ],
+    [
+      "app path that leaves the repository",
+      (c) => (c.apps[0].path = "../elsewhere"),
+      /^apps\[0\]\.path = "..\/elsewhere": must be a relative path inside the repository/,
+    ],
+  ])("reports %s", (_name, change, expected) => {
+    const problems = problemsOf(configWith(change));
+    expect(problems).toEqual([expect.stringMatching(expected)]);
+  });
+
+  it("reports every problem at once, one line each", () => {
+    const problems = problemsOf(
+      configWith((c) => {
+        c.apps[0].warm = -1;
+        c.environments.dev.region = "mars-1";
+        c.project = "Shop";
+      }),
+    );
+    expect(problems).toHaveLength(3);
+    expect(problems.join("\n")).toMatch(/project = "Shop": must be 2-20 lowercase letters/);
+  });
+
+  it("refuses a config that is not an object", () => {
+    expect(problemsOf("shop")).toEqual([expect.stringMatching(/^\(config\)/)]);
+  });
+});

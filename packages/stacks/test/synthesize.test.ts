@@ -1,0 +1,80 @@
+import { ValidationError, buildApp, loadConfig } from "../src";
+import { EXAMPLE_CONFIG, synthConfig } from "./helpers";
+
+describe("synthesising the example config", () => {
+  const { stacks, pending, json } = synthConfig(EXAMPLE_CONFIG);
+
+  it("builds a network stack per environment and a state stack where state is in S3", () => {
+    expect(stacks.map((s) => [s.name, s.environment])).toEqual([
+      ["zonke-dev-network", "dev"],
+      ["zonke-prod-state", "prod"],
+      ["zonke-prod-network", "prod"],
+    ]);
+  });
+
+  it("lists the apps whose architecture has no stacks yet", () => {
+    expect(pending).toHaveLength(4);
+    expect(pending[0]).toEqual({
+      environment: "dev",
+      app: "web",
+      architecture: "next-lambda-django-ecs",
+    });
+  });
+
+  it("pins the provider to the environment's account and region", () => {
+    expect(json["zonke-prod-network"]!.provider.aws[0]).toMatchObject({
+      region: "eu-west-1",
+      allowed_account_ids: ["222222222222"],
+    });
+    expect(json["zonke-dev-network"]!.provider.aws[0]).toMatchObject({
+      allowed_account_ids: ["111111111111"],
+    });
+  });
+
+  it("keeps dev state local and prod state in the S3 bucket with locking", () => {
+    expect(json["zonke-dev-network"]!.terraform.backend.local!.path).toMatch(
+      /\.zonke\/state\/zonke-dev-network\.tfstate$/,
+    );
+    expect(json["zonke-prod-network"]!.terraform.backend.s3).toEqual({
+      bucket: "zonke-prod-tfstate-222222222222",
+      key: "zonke/zonke-prod-network.tfstate",
+      region: "eu-west-1",
+      encrypt: true,
+      use_lockfile: true,
+    });
+  });
+
+  it("keeps the state stack's own state local: the bucket cannot hold the state that creates it", () => {
+    expect(Object.keys(json["zonke-prod-state"]!.terraform.backend)).toEqual(["local"]);
+  });
+
+  it("spreads the prod network over three zones with a NAT gateway in each", () => {
+    const resources = json["zonke-prod-network"]!.resource!;
+    expect(Object.keys(resources.aws_subnet!)).toHaveLength(9);
+    expect(Object.keys(resources.aws_nat_gateway!)).toHaveLength(3);
+    expect(Object.keys(json["zonke-dev-network"]!.resource!.aws_nat_gateway!)).toHaveLength(1);
+  });
+});
+
+describe("synth options", () => {
+  it("synthesises only the environments asked for", () => {
+    const { stacks } = synthConfig(EXAMPLE_CONFIG, { environments: ["prod"] });
+    expect(stacks.map((s) => s.name)).toEqual(["zonke-prod-state", "zonke-prod-network"]);
+  });
+
+  it("puts every stack on local state with the local override", () => {
+    const { json } = synthConfig(EXAMPLE_CONFIG, {
+      environments: ["prod"],
+      stateOverride: "local",
+    });
+    expect(Object.keys(json["zonke-prod-network"]!.terraform.backend)).toEqual(["local"]);
+  });
+
+  it("names the environments that exist when asked for one that does not", () => {
+    const loaded = loadConfig(EXAMPLE_CONFIG);
+    expect(() => buildApp(loaded, { environments: ["staging"] })).toThrow(ValidationError);
+    expect(() => buildApp(loaded, { environments: ["staging"] })).toThrow(
+      'unknown environment "staging"; the config defines dev, prod',
+    );
+  });
+});
