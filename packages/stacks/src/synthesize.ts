@@ -41,7 +41,7 @@ export interface ZonkeApp {
 export function buildApp(loaded: LoadedConfig, options: SynthOptions = {}): ZonkeApp {
   const { config, root } = loaded;
   const envNames = selectEnvironments(config, options.environments);
-  const app = new App({ outdir: options.outdir ?? process.env.CDKTF_OUTDIR ?? "cdktf.out" });
+  const app = new App({ outdir: options.outdir ?? (process.env.CDKTF_OUTDIR || "cdktf.out") });
   const stacks: SynthesizedStack[] = [];
   const pending: PendingApp[] = [];
   const add = (environment: string, stack: TerraformStack | undefined) => {

@@ -1,4 +1,5 @@
-import { ValidationError, buildApp, loadConfig } from "../src";
+import { ValidationError } from "@zonke/modules";
+import { buildApp, loadConfig } from "../src";
 import { EXAMPLE_CONFIG, synthConfig } from "./helpers";
 
 describe("synthesising the example config", () => {
