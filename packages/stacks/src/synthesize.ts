@@ -41,7 +41,12 @@ export interface ZonkeApp {
 export function buildApp(loaded: LoadedConfig, options: SynthOptions = {}): ZonkeApp {
   const { config, root } = loaded;
   const envNames = selectEnvironments(config, options.environments);
-  const app = new App({ outdir: options.outdir ?? (process.env.CDKTF_OUTDIR || "cdktf.out") });
+  // No stack traces: cdktf would capture one per construct and token, a third of synth time,
+  // for metadata the JSON does not carry.
+  const app = new App({
+    outdir: options.outdir ?? (process.env.CDKTF_OUTDIR || "cdktf.out"),
+    stackTraces: false,
+  });
   const stacks: SynthesizedStack[] = [];
   const pending: PendingApp[] = [];
   const add = (environment: string, stack: TerraformStack | undefined) => {
