@@ -1,3 +1,4 @@
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { App, type TerraformStack } from "cdktf";
 import type { StateBackendConfig } from "@zonke/modules";
@@ -44,7 +45,7 @@ export function buildApp(loaded: LoadedConfig, options: SynthOptions = {}): Zonk
   // No stack traces: cdktf would capture one per construct and token, a third of synth time,
   // for metadata the JSON does not carry.
   const app = new App({
-    outdir: options.outdir ?? (process.env.CDKTF_OUTDIR || "cdktf.out"),
+    outdir: prepareOutdir(options.outdir ?? (process.env.CDKTF_OUTDIR || "cdktf.out")),
     stackTraces: false,
   });
   const stacks: SynthesizedStack[] = [];
@@ -81,6 +82,18 @@ export function buildApp(loaded: LoadedConfig, options: SynthOptions = {}): Zonk
     }
   }
   return { app, stacks, pending };
+}
+
+/** Creates the output folder (cdktf only creates its last level). */
+function prepareOutdir(outdir: string): string {
+  try {
+    fs.mkdirSync(outdir, { recursive: true });
+  } catch (error) {
+    throw new ValidationError(
+      `cannot create the output folder "${outdir}": ${(error as Error).message}`,
+    );
+  }
+  return outdir;
 }
 
 function selectEnvironments(config: ZonkeConfig, wanted: readonly string[] | undefined): string[] {

@@ -28,6 +28,16 @@ describe("zonke-synth (the compiled entry)", () => {
     expect(fs.existsSync(path.join(out, "stacks/zonke-dev-network/cdk.tf.json"))).toBe(true);
   });
 
+  it("creates a nested output folder, and explains one it cannot create", () => {
+    expect(run("--env", "dev", "--quiet", "--out", path.join(dir, "a/b/c")).status).toBe(0);
+    expect(fs.existsSync(path.join(dir, "a/b/c/stacks/zonke-dev-network/cdk.tf.json"))).toBe(true);
+    fs.writeFileSync(path.join(dir, "file"), "");
+    const blocked = run("--env", "dev", "--out", path.join(dir, "file/out"));
+    expect(blocked.status).toBe(2);
+    expect(blocked.stderr).toMatch(/^zonke: cannot create the output folder ".*file\/out": /m);
+    expect(blocked.stderr).not.toMatch(STACK_TRACE);
+  });
+
   it("reports a bad config in one line per problem, with no stack trace", () => {
     const bad = path.join(dir, "bad.config.ts");
     const example = fs
