@@ -7,12 +7,13 @@ import { loadConfig, DEFAULT_CONFIG_FILE } from "./config/load";
 import { buildApp } from "./synthesize";
 import { formatSummary, summarize } from "./summary";
 
-const USAGE = `usage: zonke-synth [--env <name>]... [--config <file>] [--out <dir>] [--state local] [--quiet]
+const USAGE = `usage: zonke-synth [--env <name>]... [--config <file>] [--out <dir>] [--state local] [--hcl] [--quiet]
 
   --env      environment to synthesise (repeat for several; default: all; env ZONKE_ENV=dev,prod)
   --config   config file (default: ${DEFAULT_CONFIG_FILE}; env ZONKE_CONFIG)
   --out      output folder (default: cdktf.out, or $CDKTF_OUTDIR)
   --state    "local" keeps every stack's state in local files, e.g. to plan offline (env ZONKE_STATE)
+  --hcl      write HCL (cdk.tf) instead of JSON (cdk.tf.json)
   --quiet    print no summary`;
 
 function main(argv: string[]): number {
@@ -23,6 +24,7 @@ function main(argv: string[]): number {
       config: { type: "string" },
       out: { type: "string" },
       state: { type: "string" },
+      hcl: { type: "boolean", default: false },
       quiet: { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
@@ -46,6 +48,8 @@ function main(argv: string[]): number {
     environments,
     ...(values.out ? { outdir: values.out } : {}),
     ...(state === "local" ? { stateOverride: "local" as const } : {}),
+    // `cdktf synth --hcl` asks through $SYNTH_HCL_OUTPUT.
+    hcl: values.hcl || ["true", "1"].includes(process.env.SYNTH_HCL_OUTPUT ?? ""),
   });
   app.synth();
   if (!values.quiet) console.log(formatSummary(summarize(app.outdir, stacks), pending));

@@ -9,19 +9,28 @@ export interface StackSummary {
   readonly path: string;
 }
 
-/** Counts the resources of each synthesised stack from the JSON written to `outdir`. */
+/** Counts the resources of each synthesised stack in what was written to `outdir` (JSON or HCL). */
 export function summarize(outdir: string, stacks: readonly SynthesizedStack[]): StackSummary[] {
   return stacks.map(({ name, environment }) => {
-    const file = path.join(outdir, "stacks", name, "cdk.tf.json");
-    const json = JSON.parse(fs.readFileSync(file, "utf8")) as {
-      resource?: Record<string, Record<string, unknown>>;
+    const json = path.join(outdir, "stacks", name, "cdk.tf.json");
+    const file = fs.existsSync(json) ? json : path.join(outdir, "stacks", name, "cdk.tf");
+    const text = fs.readFileSync(file, "utf8");
+    return {
+      stack: name,
+      environment,
+      resources: file === json ? countJsonResources(text) : countHclResources(text),
+      path: path.relative(process.cwd(), file),
     };
-    const resources = Object.values(json.resource ?? {}).reduce(
-      (sum, byName) => sum + Object.keys(byName).length,
-      0,
-    );
-    return { stack: name, environment, resources, path: path.relative(process.cwd(), file) };
   });
+}
+
+function countJsonResources(text: string): number {
+  const { resource = {} } = JSON.parse(text) as { resource?: Record<string, object> };
+  return Object.values(resource).reduce((sum, byName) => sum + Object.keys(byName).length, 0);
+}
+
+function countHclResources(text: string): number {
+  return text.match(/^resource "/gm)?.length ?? 0;
 }
 
 /** A plain-text table: stack, environment, resource count, path; then apps still pending. */

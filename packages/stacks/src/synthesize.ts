@@ -17,6 +17,8 @@ export interface SynthOptions {
   readonly outdir?: string;
   /** "local" puts every stack on local state, e.g. to plan offline. @default - as configured */
   readonly stateOverride?: "local";
+  /** Write HCL (`cdk.tf`) instead of JSON (`cdk.tf.json`). @default false */
+  readonly hcl?: boolean;
 }
 
 export interface SynthesizedStack {
@@ -42,6 +44,8 @@ export interface ZonkeApp {
 export function buildApp(loaded: LoadedConfig, options: SynthOptions = {}): ZonkeApp {
   const { config, root } = loaded;
   const envNames = selectEnvironments(config, options.environments);
+  // cdktf 0.21 stacks read only $SYNTH_HCL_OUTPUT, not App's hclOutput: set it, as its CLI does.
+  process.env.SYNTH_HCL_OUTPUT = String(options.hcl ?? false);
   // No stack traces: cdktf would capture one per construct and token, a third of synth time,
   // for metadata the JSON does not carry.
   const app = new App({

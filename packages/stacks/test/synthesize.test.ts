@@ -1,6 +1,8 @@
 import { ValidationError } from "@zonke/modules";
 import { buildApp, loadConfig } from "../src";
-import { EXAMPLE_CONFIG, synthConfig } from "./helpers";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { EXAMPLE_CONFIG, synthConfig, tempDir } from "./helpers";
 
 describe("synthesising the example config", () => {
   const { stacks, pending, json } = synthConfig(EXAMPLE_CONFIG);
@@ -69,6 +71,26 @@ describe("synth options", () => {
       stateOverride: "local",
     });
     expect(Object.keys(json["zonke-prod-network"]!.terraform.backend)).toEqual(["local"]);
+  });
+
+  it("writes HCL instead of JSON when asked, and JSON again afterwards", () => {
+    const outdir = tempDir("hcl");
+    try {
+      const { app } = buildApp(loadConfig(EXAMPLE_CONFIG), {
+        environments: ["dev"],
+        outdir,
+        hcl: true,
+      });
+      app.synth();
+      const hcl = fs.readFileSync(path.join(outdir, "stacks/zonke-dev-network/cdk.tf"), "utf8");
+      expect(hcl).toMatch(/^resource "aws_vpc" "Network_Vpc_[0-9A-F]+" \{$/m);
+      expect(hcl).toMatch(/cidr_block\s+= "10\.10\.0\.0\/16"/);
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+    expect(Object.keys(synthConfig(EXAMPLE_CONFIG, { environments: ["dev"] }).json)).toEqual([
+      "zonke-dev-network",
+    ]);
   });
 
   it("names the environments that exist when asked for one that does not", () => {
