@@ -69,10 +69,16 @@ if (build.status !== 0) process.exit(1);
 
 fs.rmSync(fastOut, { recursive: true, force: true });
 fs.rmSync(cliOut, { recursive: true, force: true });
-// Alternate the two so that machine load drifts hit both alike.
+// Alternate the two so that machine load drifts hit both alike, and let the machine settle
+// between runs (untimed): the CLI leaves processes winding down that would slow the next run.
+const SETTLE_MS = 3000;
+const settle = () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, SETTLE_MS);
 const timings = contenders.map(() => []);
 for (let run = 0; run < runs; run++) {
-  contenders.forEach((c, i) => timings[i].push(time(c.command)));
+  contenders.forEach((c, i) => {
+    settle();
+    timings[i].push(time(c.command));
+  });
 }
 
 const fastFiles = stackFiles(fastOut);

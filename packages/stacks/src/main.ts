@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The synth entry: `npm run synth` runs it with node directly (the fast path), `cdktf synth` runs
 // it through cdktf.json. Both write the same cdktf.out/stacks/<stack>/cdk.tf.json.
+import "./startup";
 import { parseArgs } from "node:util";
 import { isValidationError } from "@zonke/modules";
 import { loadConfig, DEFAULT_CONFIG_FILE } from "./config/load";

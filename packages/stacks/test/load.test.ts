@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConfigError, loadConfig } from "../src";
 import { EXAMPLE_CONFIG, tempDir } from "./helpers";
+import { validConfig } from "./fixtures";
 
 const dir = tempDir("load");
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -77,5 +78,52 @@ describe("loadConfig", () => {
 
   it("reads JSON configs too, and reports invalid JSON", () => {
     expect(messageOf(write("broken.json", "{ project: }"))).toMatch(/is not valid JSON/);
+  });
+});
+
+describe("the compiled-config cache", () => {
+  // A folder of its own with node_modules, which is where the cache lives.
+  const project = tempDir("cache");
+  fs.mkdirSync(path.join(project, "node_modules"));
+  afterAll(() => fs.rmSync(project, { recursive: true, force: true }));
+  const configFile = path.join(project, "zonke.config.ts");
+  const cacheDir = path.join(project, "node_modules/.cache/zonke/config");
+  const base = JSON.stringify(validConfig()).replace('"111111111111"', "DEV_ACCOUNT");
+
+  fs.writeFileSync(
+    path.join(project, "accounts.ts"),
+    'export const DEV_ACCOUNT: string = "111111111111";\n',
+  );
+  fs.writeFileSync(
+    configFile,
+    `import { DEV_ACCOUNT } from "./accounts";\nexport default ${base};\n`,
+  );
+
+  it("compiles once and reuses the result while no input changed", () => {
+    expect(loadConfig(configFile).config.environments.dev!.account).toBe("111111111111");
+    const [entryFile] = fs.readdirSync(cacheDir);
+    const entry = JSON.parse(fs.readFileSync(path.join(cacheDir, entryFile!), "utf8"));
+    expect(Object.keys(entry.inputs).sort()).toEqual([
+      path.join(project, "accounts.ts"),
+      configFile,
+    ]);
+    // Prove the next load runs the cached code: plant a different account in it.
+    entry.code = entry.code.replace('"111111111111"', '"333333333333"');
+    fs.writeFileSync(path.join(cacheDir, entryFile!), JSON.stringify(entry));
+    expect(loadConfig(configFile).config.environments.dev!.account).toBe("333333333333");
+  });
+
+  it("recompiles when a file the config imports changes", () => {
+    fs.writeFileSync(
+      path.join(project, "accounts.ts"),
+      'export const DEV_ACCOUNT: string = "444444444444";\n',
+    );
+    expect(loadConfig(configFile).config.environments.dev!.account).toBe("444444444444");
+  });
+
+  it("recompiles when the cache entry is unreadable", () => {
+    for (const name of fs.readdirSync(cacheDir))
+      fs.writeFileSync(path.join(cacheDir, name), "{ not json");
+    expect(loadConfig(configFile).config.environments.dev!.account).toBe("444444444444");
   });
 });

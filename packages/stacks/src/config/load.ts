@@ -1,9 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import Module from "node:module";
-import { buildSync, type BuildFailure } from "esbuild";
 import { configSchema, type ZonkeConfig } from "./schema";
 import { ConfigError, formatIssues } from "./errors";
+import { compileConfig } from "./compile";
 
 export const DEFAULT_CONFIG_FILE = "zonke.config.ts";
 
@@ -42,29 +42,9 @@ function readJson(file: string, name: string): unknown {
   }
 }
 
-/** Compiles the TypeScript config with esbuild and runs it in memory, resolving imports from its folder. */
+/** Compiles the TypeScript config and runs it in memory, resolving imports from its folder. */
 function evaluate(file: string, name: string): unknown {
-  let code: string;
-  try {
-    const result = buildSync({
-      entryPoints: [file],
-      bundle: true,
-      packages: "external",
-      platform: "node",
-      format: "cjs",
-      target: "node20",
-      write: false,
-      logLevel: "silent",
-    });
-    code = result.outputFiles[0]!.text;
-  } catch (error) {
-    const failure = error as BuildFailure;
-    const lines = (failure.errors ?? []).map((e) =>
-      e.location ? `line ${e.location.line}, column ${e.location.column + 1}: ${e.text}` : e.text,
-    );
-    throw new ConfigError(name, lines.length ? lines : [String(error)]);
-  }
-
+  const code = compileConfig(file, name);
   const loaded = new Module(file) as Module & {
     _compile(code: string, filename: string): void;
   };
