@@ -44,7 +44,7 @@ function main(argv: string[]): number {
     throw new UsageError(`--state "${state}" is not allowed; the only override is "local"`);
   }
 
-  const loaded = loadConfig(values.config ?? process.env.ZONKE_CONFIG ?? DEFAULT_CONFIG_FILE);
+  const loaded = loadConfig(values.config || process.env.ZONKE_CONFIG || DEFAULT_CONFIG_FILE);
   const { app, stacks, pending } = buildApp(loaded, {
     environments,
     ...(values.out ? { outdir: values.out } : {}),
