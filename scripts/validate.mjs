@@ -1,0 +1,189 @@
+#!/usr/bin/env node
+// `npm run validate`: every stack of the example config and of the all-options fixture goes
+// through `init` (providers from local mirrors only), `validate` and `plan`, offline, with no AWS
+// account. Prints a table (stack, validate, plan, resources to add); exits 1 if any stack fails,
+// 3 if the toolchain is missing (scripts/terraform-toolchain says why).
+//
+// Offline means, in a throwaway copy of each stack (an *_override.tf.json file, which Terraform
+// merges into the stack): state is local (synth --state local), fake credentials, no credential
+// or account look-ups, and no allowed_account_ids check (it needs the account look-up). Plans run
+// with -refresh=false, so nothing is read from AWS.
+import { execFileSync, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+const root = path.resolve(import.meta.dirname, "..");
+const CONFIGS = ["zonke.config.ts", "security/fixtures/all-options.config.ts"];
+const CONCURRENCY = Math.max(1, Math.min(2, os.availableParallelism()));
+
+function toolchain() {
+  try {
+    const envFile = execFileSync(path.join(root, "scripts/terraform-toolchain"), {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "inherit"],
+    }).trim();
+    return Object.fromEntries(
+      fs
+        .readFileSync(envFile, "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => [line.slice(0, line.indexOf("=")), line.slice(line.indexOf("=") + 1)]),
+    );
+  } catch (error) {
+    if (error.status === 3) {
+      console.log("validate: skipped: toolchain not installed (run scripts/terraform-toolchain)");
+      process.exit(3);
+    }
+    throw error;
+  }
+}
+
+function synthesise(outdir) {
+  const stacks = [];
+  for (const config of CONFIGS) {
+    const out = path.join(outdir, path.basename(config, ".config.ts"));
+    execFileSync(
+      process.execPath,
+      [
+        "packages/stacks/dist/main.js",
+        "--quiet",
+        "--state",
+        "local",
+        "--config",
+        config,
+        "--out",
+        out,
+      ],
+      { cwd: root, stdio: "inherit" },
+    );
+    for (const name of fs.readdirSync(path.join(out, "stacks")).sort()) {
+      stacks.push({ name, dir: path.join(out, "stacks", name) });
+    }
+  }
+  return stacks;
+}
+
+function offlineOverride(tools) {
+  const override = {
+    provider: {
+      aws: [
+        {
+          access_key: "AKIAOFFLINEVALIDATION",
+          secret_key: "offline-validation-only",
+          skip_credentials_validation: true,
+          skip_requesting_account_id: true,
+          skip_metadata_api_check: "true",
+          allowed_account_ids: null,
+        },
+      ],
+    },
+    // The full address: OpenTofu would read a bare "aws" as registry.opentofu.org/hashicorp/aws.
+    terraform: {
+      required_providers: {
+        aws: { source: "registry.terraform.io/hashicorp/aws", version: tools.AWS_PROVIDER_VERSION },
+      },
+    },
+  };
+  return JSON.stringify(override, null, 2);
+}
+
+function run(tools, dir, args) {
+  return new Promise((resolve) => {
+    const child = spawn(tools.TERRAFORM_CLI, args, {
+      cwd: dir,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        TF_CLI_CONFIG_FILE: tools.TF_CLI_CONFIG_FILE,
+        TF_IN_AUTOMATION: "1",
+        TF_INPUT: "0",
+        CHECKPOINT_DISABLE: "1",
+        // Never pick up a real profile or instance role.
+        AWS_CONFIG_FILE: "/dev/null",
+        AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
+        AWS_EC2_METADATA_DISABLED: "true",
+      },
+    });
+    let output = "";
+    child.stdout.on("data", (chunk) => (output += chunk));
+    child.stderr.on("data", (chunk) => (output += chunk));
+    child.on("close", (code) => resolve({ ok: code === 0, output }));
+  });
+}
+
+/** The first diagnostics Terraform printed, without its box drawing. */
+const firstErrors = (output) =>
+  output
+    .split("\n")
+    .map((line) => line.replace(/^[│╷╵]\s?/, "").trimEnd())
+    .filter((line) => line.trim())
+    .slice(0, 20)
+    .join("\n    ");
+
+async function check(tools, stack) {
+  fs.writeFileSync(path.join(stack.dir, "zonke_offline_override.tf.json"), offlineOverride(tools));
+  const result = { stack: stack.name, validate: "-", plan: "-", toAdd: "-", errors: "" };
+  const init = await run(tools, stack.dir, ["init", "-input=false", "-no-color"]);
+  if (!init.ok) return { ...result, validate: "init failed", errors: firstErrors(init.output) };
+  const validate = await run(tools, stack.dir, ["validate", "-no-color"]);
+  if (!validate.ok) return { ...result, validate: "FAILED", errors: firstErrors(validate.output) };
+  const plan = await run(tools, stack.dir, [
+    "plan",
+    "-input=false",
+    "-lock=false",
+    "-refresh=false",
+    "-no-color",
+    "-out=offline.tfplan",
+  ]);
+  if (!plan.ok)
+    return { ...result, validate: "ok", plan: "FAILED", errors: firstErrors(plan.output) };
+  const shown = await run(tools, stack.dir, ["show", "-json", "offline.tfplan"]);
+  const changes = JSON.parse(shown.output).resource_changes ?? [];
+  const toAdd = changes.filter((c) => c.change.actions.includes("create")).length;
+  return { ...result, validate: "ok", plan: "ok", toAdd: String(toAdd) };
+}
+
+async function pool(items, limit, work) {
+  const results = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: limit }, worker));
+  return results;
+}
+
+const tools = toolchain();
+const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "zonke-validate-"));
+try {
+  const stacks = synthesise(outdir);
+  const results = await pool(stacks, CONCURRENCY, (stack) => check(tools, stack));
+
+  const header = ["stack", "validate", "plan", "to add"];
+  const rows = results.map((r) => [r.stack, r.validate, r.plan, r.toAdd]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (cells) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i]))
+      .join("  ")
+      .trimEnd();
+  console.log(
+    `\n${execFileSync(tools.TERRAFORM_CLI, ["version"], { encoding: "utf8", env: { ...process.env, TF_CLI_CONFIG_FILE: "/dev/null" } }).split("\n")[0]}, hashicorp/aws ${tools.AWS_PROVIDER_VERSION}`,
+  );
+  if (tools.AWS_PROVIDER_VERSION !== tools.AWS_PROVIDER_WANTED) {
+    console.log(
+      `note: the stacks pin hashicorp/aws ${tools.AWS_PROVIDER_WANTED}, which cannot be obtained here; checked against ${tools.AWS_PROVIDER_VERSION}`,
+    );
+  }
+  console.log([line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n"));
+  const failed = results.filter((r) => r.errors);
+  for (const r of failed) console.log(`\n${r.stack}:\n    ${r.errors}`);
+  console.log(`\nvalidate: ${results.length - failed.length} passed, ${failed.length} failed`);
+  process.exitCode = failed.length > 0 ? 1 : 0;
+} finally {
+  fs.rmSync(outdir, { recursive: true, force: true });
+}
