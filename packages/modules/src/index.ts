@@ -8,3 +8,8 @@ export * from "./network/flow-logs";
 export * from "./state/state-backend";
 export * from "./state/state-bucket";
 export * from "./storage/private-bucket";
+export * from "./edge/assets-bucket";
+export * from "./edge/cdn";
+export * from "./edge/viewer-request";
+export * from "./compute/lambda-artifact";
+export * from "./compute/image-optimizer";

@@ -96,6 +96,18 @@ export const NAME_RULES = {
     pattern: /^[A-Za-z0-9_-]+$/,
     allowed: "letters, digits, hyphens and underscores",
   },
+  cloudFrontOriginAccessControl: {
+    label: "CloudFront origin access control",
+    maxLength: 64,
+    pattern: /^[A-Za-z0-9_-]+$/,
+    allowed: "letters, digits, hyphens and underscores",
+  },
+  cloudFrontPolicy: {
+    label: "CloudFront cache or headers policy",
+    maxLength: 128,
+    pattern: /^[A-Za-z0-9_-]+$/,
+    allowed: "letters, digits, hyphens and underscores",
+  },
   eventBridgeRule: {
     label: "EventBridge rule",
     maxLength: 64,

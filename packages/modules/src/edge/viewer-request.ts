@@ -1,0 +1,38 @@
+/**
+ * Source of the viewer-request CloudFront Function (cloudfront-js-2.0) in front of every behaviour:
+ *
+ * - `x-forwarded-host` carries the viewer's host to the origin, overwriting whatever the viewer
+ *   sent; origins get their own Host (Function URLs and ALBs need it).
+ * - Next.js's internal headers are dropped whatever their case (middleware bypass and cache
+ *   poisoning advisories: CVE-2025-29927, CVE-2026-44572), so they can only come from Next itself.
+ * - For images, the cache key keeps only `url`, `w` and `q` (repeats are left for the optimiser to
+ *   refuse) and `Accept` becomes the one format the optimiser would choose, so viewers with
+ *   different Accept strings share cache entries.
+ */
+export function viewerRequestCode(imagePathPrefix: string): string {
+  return `var INTERNAL = /^(x-middleware-|x-nextjs-|x-matched-path$|x-now-route-matches$|x-invoke-|x-next-)/;
+var IMAGE_PARAMS = ["url", "w", "q"];
+
+function handler(event) {
+  var request = event.request;
+  var headers = request.headers;
+  Object.keys(headers).forEach(function (name) {
+    if (INTERNAL.test(name)) delete headers[name];
+  });
+  headers["x-forwarded-host"] = { value: headers.host ? headers.host.value : "" };
+
+  if (request.uri.indexOf(${JSON.stringify(imagePathPrefix)}) === 0) {
+    var kept = {};
+    IMAGE_PARAMS.forEach(function (name) {
+      if (request.querystring[name]) kept[name] = request.querystring[name];
+    });
+    request.querystring = kept;
+    var accept = headers.accept ? headers.accept.value : "";
+    headers.accept = {
+      value: accept.indexOf("image/avif") !== -1 ? "image/avif" : accept.indexOf("image/webp") !== -1 ? "image/webp" : "*/*",
+    };
+  }
+  return request;
+}
+`;
+}
