@@ -199,6 +199,15 @@ describe("Cdn", () => {
     });
   });
 
+  it("adds HSTS preload only when asked", () => {
+    const preloaded = edge({ hstsPreload: true });
+    const policy = ofType(preloaded, "aws_cloudfront_response_headers_policy")[0]![1] as Record<
+      string,
+      any
+    >;
+    expect(policy.security_headers_config.strict_transport_security.preload).toBe(true);
+  });
+
   it("uses the default certificate without a domain, and TLSv1.2_2021 with one", () => {
     expect(dist.viewer_certificate).toEqual({ cloudfront_default_certificate: true });
     const withDomain = edge({

@@ -30,7 +30,7 @@ export interface ImageOptimizerProps {
    * @default - none: shares the account's unreserved concurrency
    */
   readonly reservedConcurrency?: number;
-  /** @default 30 */
+  /** @default 365 */
   readonly logRetentionDays?: number;
   /** KMS key for the log group. @default - CloudWatch Logs' own encryption */
   readonly logsKmsKeyArn?: string;
@@ -56,7 +56,7 @@ export class ImageOptimizer extends Construct {
 
     const logGroup = new CloudwatchLogGroup(this, "Logs", {
       name: `/aws/lambda/${this.functionName}`,
-      retentionInDays: props.logRetentionDays ?? 30,
+      retentionInDays: props.logRetentionDays ?? 365,
       ...(props.logsKmsKeyArn ? { kmsKeyId: props.logsKmsKeyArn } : {}),
     });
 

@@ -80,6 +80,12 @@ export interface CdnProps {
   /** WAF web ACL (ARN) to attach. @default - none */
   readonly webAclArn?: string;
   /**
+   * Add `preload` to Strict-Transport-Security. Off by default: it consents to anyone submitting
+   * the domain to browsers' preload lists, which then force HTTPS on every subdomain for months.
+   * @default false
+   */
+  readonly hstsPreload?: boolean;
+  /**
    * `X-Frame-Options` sent with every response.
    * @default "DENY"
    */
@@ -136,7 +142,7 @@ export class Cdn extends Construct {
         strictTransportSecurity: {
           accessControlMaxAgeSec: 63072000,
           includeSubdomains: true,
-          preload: false,
+          preload: props.hstsPreload ?? false,
           override: true,
         },
         contentTypeOptions: { override: true },
