@@ -1,5 +1,6 @@
-// Shared jest settings: ts-jest transpiles only (types are checked by `tsc` in build and lint),
-// and every package writes a JSON report that scripts/test-all sums into one closing line.
+// Shared jest settings: ts-jest transpiles only (isolatedModules in tsconfig.base.json; types are
+// checked by `tsc` in build and lint), and every package writes a JSON report that
+// scripts/test-all sums into one closing line.
 const path = require("node:path");
 
 module.exports = (packageDir) => ({
@@ -7,7 +8,7 @@ module.exports = (packageDir) => ({
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
   transform: {
-    "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: false }],
+    "^.+\\.ts$": ["ts-jest", { diagnostics: false }],
   },
   setupFilesAfterEnv: [path.join(__dirname, "jest.setup.js")],
   testTimeout: 60000,

@@ -320,7 +320,7 @@ describe("ImageOptimizer", () => {
     ];
     expect(logs).toMatchObject({
       name: "/aws/lambda/shop-prod-web-image-optimizer",
-      retention_in_days: 30,
+      retention_in_days: 365,
     });
     expect(statements.find((s) => s.sid === "WriteOwnLogs")!.resources).toEqual([
       `${ref("aws_cloudwatch_log_group", logName, "arn")}:*`,
