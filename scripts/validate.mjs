@@ -121,10 +121,19 @@ const firstErrors = (output) =>
     .slice(0, 20)
     .join("\n    ");
 
+// Terraform's plugin cache is not safe for concurrent installs ("file exists" when two inits fill
+// an empty cache), so inits take turns; once cached, an init only links the provider.
+let initQueue = Promise.resolve();
+function initOneAtATime(tools, dir) {
+  const init = initQueue.then(() => run(tools, dir, ["init", "-input=false", "-no-color"]));
+  initQueue = init.then(() => undefined);
+  return init;
+}
+
 async function check(tools, stack) {
   fs.writeFileSync(path.join(stack.dir, "zonke_offline_override.tf.json"), offlineOverride(tools));
   const result = { stack: stack.name, validate: "-", plan: "-", toAdd: "-", errors: "" };
-  const init = await run(tools, stack.dir, ["init", "-input=false", "-no-color"]);
+  const init = await initOneAtATime(tools, stack.dir);
   if (!init.ok) return { ...result, validate: "init failed", errors: firstErrors(init.output) };
   const validate = await run(tools, stack.dir, ["validate", "-no-color"]);
   if (!validate.ok) return { ...result, validate: "FAILED", errors: firstErrors(validate.output) };
