@@ -53,7 +53,9 @@ describe("the viewer-request function", () => {
   });
 
   it.each([
-    ["image/avif,image/webp,image/apng,*/*;q=0.8", "image/avif"],
+    ["image/avif,image/webp,image/apng,*/*;q=0.8", "image/avif,image/webp"],
+    ["image/webp,image/avif", "image/avif,image/webp"],
+    ["image/avif,*/*", "image/avif"],
     ["image/webp,*/*", "image/webp"],
     ["text/html", "*/*"],
     [undefined, "*/*"],

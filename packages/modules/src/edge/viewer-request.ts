@@ -6,8 +6,10 @@
  * - Next.js's internal headers are dropped whatever their case (middleware bypass and cache
  *   poisoning advisories: CVE-2025-29927, CVE-2026-44572), so they can only come from Next itself.
  * - For images, the cache key keeps only `url`, `w` and `q` (repeats are left for the optimiser to
- *   refuse) and `Accept` becomes the one format the optimiser would choose, so viewers with
- *   different Accept strings share cache entries.
+ *   refuse) and `Accept` is reduced to what the optimiser looks at, so viewers with
+ *   different Accept strings share cache entries: it keeps exactly the modern formats the viewer
+ *   takes (`image/avif,image/webp`, `image/webp`, or none), so the app's configured formats still
+ *   decide which one is served.
  */
 export function viewerRequestCode(imagePathPrefix: string): string {
   return `var INTERNAL = /^(x-middleware-|x-nextjs-|x-matched-path$|x-now-route-matches$|x-invoke-|x-next-)/;
@@ -28,9 +30,10 @@ function handler(event) {
     });
     request.querystring = kept;
     var accept = headers.accept ? headers.accept.value : "";
-    headers.accept = {
-      value: accept.indexOf("image/avif") !== -1 ? "image/avif" : accept.indexOf("image/webp") !== -1 ? "image/webp" : "*/*",
-    };
+    var formats = ["image/avif", "image/webp"].filter(function (type) {
+      return accept.indexOf(type) !== -1;
+    });
+    headers.accept = { value: formats.length > 0 ? formats.join(",") : "*/*" };
   }
   return request;
 }
