@@ -46,7 +46,8 @@ async function main() {
   const zipFile = path.join(options.outDir, `image-optimizer-${options.arch}.zip`);
   writeFileSync(zipFile, zip);
   const artifact = {
-    zip: zipFile,
+    // Relative to artifact.json: dist/ may be restored from a cache into another checkout.
+    zip: path.basename(zipFile),
     sha256: createHash("sha256").update(zip).digest("hex"),
     architecture: options.arch,
     handler: HANDLER,
