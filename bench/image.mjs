@@ -7,10 +7,14 @@
 //   npm run bench:image [-- --runs 7]
 //
 // Both run on this machine over loopback HTTP: ours behind a small server that turns requests into
-// Function URL events, with local images read from the app's files instead of S3.
+// Function URL events, with local images read from the app's files instead of S3. Ours runs twice:
+// with one libvips thread, as on a Lambda function below 3,538 MB (the default, 1,536 MB), and with
+// two, as from 3,538 MB (two full vCPUs; see src/threads.ts). Next uses one thread on this machine
+// whatever the cores: sharp's default on glibc, halved again by Next.
 import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as http from "node:http";
+import * as os from "node:os";
 import * as path from "node:path";
 import { createRequire } from "node:module";
 import { parseArgs } from "node:util";
@@ -53,7 +57,8 @@ async function startOurs() {
       contents: `export { createImageHandler } from "./src/app";
         export { normaliseImageConfig } from "./src/image-config";
         export { limitsFromEnv } from "./src/limits";
-        export { PUBLIC_UNICAST_ONLY } from "./src/address-policy";`,
+        export { PUBLIC_UNICAST_ONLY } from "./src/address-policy";
+        export { configureSharp } from "./src/transform";`,
       resolveDir: optimizerDir,
       loader: "ts",
     },
@@ -101,6 +106,8 @@ async function startOurs() {
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
     port: server.address().port,
+    /** libvips threads for the next requests (process-wide, as at the function's init). */
+    useThreads: (threads) => lib.configureSharp(threads),
     stop: () => server.close(() => fs.rmSync(bundle, { force: true })),
   };
 }
@@ -192,30 +199,32 @@ sh(
 );
 const ours = await startOurs();
 const nextServer = await startNext();
+// Our variants: libvips threads as on Lambda below 3,538 MB, and from 3,538 MB when there are cores.
+const VARIANTS = [
+  { name: "ours", threads: 1 },
+  ...(os.availableParallelism() >= 2 ? [{ name: "ours 2 vCPU", threads: 2 }] : []),
+];
 const rows = [];
 try {
   for (const c of CASES) {
     const query = `/_next/image?url=${encodeURIComponent(c.url)}&w=${c.w}&q=${c.q}`;
-    const timing = { next: [], ours: [] };
-    let nextOut;
-    let oursOut;
+    const row = { case: `${path.basename(c.url)} w=${c.w} ${c.accept}`, format: c.accept };
+    const timings = { next: [], ...Object.fromEntries(VARIANTS.map((v) => [v.name, []])) };
     await request(ours.port, query, ACCEPT[c.accept]); // warm the handler's code paths once
     for (let run = 0; run < runs; run++) {
       fs.rmSync(path.join(appDir, ".next/cache/images"), { recursive: true, force: true });
-      nextOut = await request(nextServer.port, query, ACCEPT[c.accept]);
-      oursOut = await request(ours.port, query, ACCEPT[c.accept]);
-      timing.next.push(nextOut.ms);
-      timing.ours.push(oursOut.ms);
+      const nextOut = await request(nextServer.port, query, ACCEPT[c.accept]);
+      timings.next.push(nextOut.ms);
+      row.next = { bytes: nextOut.bytes, type: nextOut.type };
+      for (const variant of VARIANTS) {
+        ours.useThreads(variant.threads);
+        const out = await request(ours.port, query, ACCEPT[c.accept]);
+        timings[variant.name].push(out.ms);
+        row[variant.name] = { bytes: out.bytes, type: out.type };
+      }
     }
-    rows.push({
-      case: `${path.basename(c.url)} w=${c.w} ${c.accept}`,
-      nextMs: median(timing.next),
-      oursMs: median(timing.ours),
-      nextBytes: nextOut.bytes,
-      oursBytes: oursOut.bytes,
-      nextType: nextOut.type,
-      oursType: oursOut.type,
-    });
+    for (const [name, ms] of Object.entries(timings)) row[name].ms = median(ms);
+    rows.push(row);
   }
 } finally {
   ours.stop();
@@ -234,30 +243,50 @@ const sizes = {
   openNext: { zip: zipBytes(openNextDir), unzipped: dirBytes(openNextDir) },
 };
 
+const ratio = (row, name, key) => row[name][key] / row.next[key];
+const header = ["case", "next ms", "next bytes"];
+for (const v of VARIANTS) header.push(`${v.name} ms`, "ratio", `${v.name} bytes`, "ratio");
+header.push("type");
 const table = rows.map((r) => [
   r.case,
-  r.nextMs.toFixed(0),
-  r.oursMs.toFixed(0),
-  (r.oursMs / r.nextMs).toFixed(2),
-  String(r.nextBytes),
-  String(r.oursBytes),
-  (r.oursBytes / r.nextBytes).toFixed(2),
-  r.nextType === r.oursType ? r.oursType : `${r.nextType} vs ${r.oursType}`,
+  r.next.ms.toFixed(0),
+  String(r.next.bytes),
+  ...VARIANTS.flatMap((v) => [
+    r[v.name].ms.toFixed(0),
+    ratio(r, v.name, "ms").toFixed(2),
+    String(r[v.name].bytes),
+    ratio(r, v.name, "bytes").toFixed(2),
+  ]),
+  VARIANTS.every((v) => r[v.name].type === r.next.type) ? r.next.type : "TYPES DIFFER",
 ]);
-const header = ["case", "next ms", "ours ms", "ratio", "next bytes", "ours bytes", "ratio", "type"];
 const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i].length)));
 for (const row of [header, widths.map((w) => "-".repeat(w)), ...table]) {
   console.log(row.map((cell, i) => cell.padEnd(widths[i])).join("  "));
 }
-const latencyRatio = median(rows.map((r) => r.oursMs / r.nextMs));
-const bytesRatio = median(rows.map((r) => r.oursBytes / r.nextBytes));
+
+// Median ratios over every case, and per output format.
+const summary = {};
+console.log("");
+for (const v of VARIANTS) {
+  const of = (subset, key) => median(subset.map((r) => ratio(r, v.name, key)));
+  const latency = of(rows, "ms");
+  const bytes = of(rows, "bytes");
+  summary[v.name] = { threads: v.threads, latencyRatio: latency, bytesRatio: bytes, byFormat: {} };
+  const formats = Object.keys(ACCEPT).map((format) => {
+    const subset = rows.filter((r) => r.format === format);
+    summary[v.name].byFormat[format] = {
+      latencyRatio: of(subset, "ms"),
+      bytesRatio: of(subset, "bytes"),
+    };
+    return `${format} ${of(subset, "ms").toFixed(2)}x / ${of(subset, "bytes").toFixed(2)}x`;
+  });
+  console.log(
+    `${v.name} (${v.threads} thread${v.threads > 1 ? "s" : ""}): median latency ${latency.toFixed(2)}x ` +
+      `(goal <= 0.8x: ${latency <= 0.8 ? "met" : "not met"}), bytes ${bytes.toFixed(2)}x ` +
+      `(goal <= 1.0x: ${bytes <= 1 ? "met" : "not met"}); latency / bytes by format: ${formats.join(", ")}`,
+  );
+}
 const mb = (n) => `${(n / 1e6).toFixed(1)} MB`;
-console.log(
-  `\nmedian latency ratio: ${latencyRatio.toFixed(2)}x (goal <= 0.8x: ${latencyRatio <= 0.8 ? "met" : "not met"})`,
-);
-console.log(
-  `median bytes ratio:   ${bytesRatio.toFixed(2)}x (goal <= 1.0x: ${bytesRatio <= 1 ? "met" : "not met"})`,
-);
 const zipRatio = sizes.ours.zip / sizes.openNext.zip;
 const unzippedRatio = sizes.ours.unzipped / sizes.openNext.unzipped;
 console.log(
@@ -268,9 +297,5 @@ console.log(
 fs.mkdirSync(results, { recursive: true });
 fs.writeFileSync(
   path.join(results, "image.json"),
-  JSON.stringify(
-    { date: new Date().toISOString(), runs, rows, latencyRatio, bytesRatio, sizes },
-    null,
-    2,
-  ) + "\n",
+  JSON.stringify({ date: new Date().toISOString(), runs, rows, summary, sizes }, null, 2) + "\n",
 );

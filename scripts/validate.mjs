@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm run validate`: every stack of the example config and of the all-options fixture goes
+// `npm run validate`: every stack of the example config, of the all-options fixture and of the
+// modules fixture (security/fixtures/modules-app.mjs) goes
 // through `init` (providers from local mirrors only), `validate` and `plan`, offline, with no AWS
 // account. Prints a table (stack, validate, plan, resources to add); exits 1 if any stack fails,
 // 3 if the toolchain is missing (scripts/terraform-toolchain says why).
@@ -57,6 +58,13 @@ function synthesise(outdir) {
       ],
       { cwd: root, stdio: "inherit" },
     );
+  }
+  const modulesOut = path.join(outdir, "modules");
+  execFileSync(process.execPath, ["security/fixtures/modules-app.mjs", "--out", modulesOut], {
+    cwd: root,
+    stdio: "inherit",
+  });
+  for (const out of fs.readdirSync(outdir).map((name) => path.join(outdir, name))) {
     for (const name of fs.readdirSync(path.join(out, "stacks")).sort()) {
       stacks.push({ name, dir: path.join(out, "stacks", name) });
     }
@@ -64,19 +72,20 @@ function synthesise(outdir) {
   return stacks;
 }
 
-function offlineOverride(tools) {
+/** Offline settings for every AWS provider of the stack (the default one and each alias). */
+function offlineOverride(tools, stackJson) {
+  const aliases = (stackJson.provider?.aws ?? [{}]).map((p) => p.alias);
   const override = {
     provider: {
-      aws: [
-        {
-          access_key: "AKIAOFFLINEVALIDATION",
-          secret_key: "offline-validation-only",
-          skip_credentials_validation: true,
-          skip_requesting_account_id: true,
-          skip_metadata_api_check: "true",
-          allowed_account_ids: null,
-        },
-      ],
+      aws: aliases.map((alias) => ({
+        ...(alias ? { alias } : {}),
+        access_key: "AKIAOFFLINEVALIDATION",
+        secret_key: "offline-validation-only",
+        skip_credentials_validation: true,
+        skip_requesting_account_id: true,
+        skip_metadata_api_check: "true",
+        allowed_account_ids: null,
+      })),
     },
     // The full address: OpenTofu would read a bare "aws" as registry.opentofu.org/hashicorp/aws.
     terraform: {
@@ -131,7 +140,11 @@ function initOneAtATime(tools, dir) {
 }
 
 async function check(tools, stack) {
-  fs.writeFileSync(path.join(stack.dir, "zonke_offline_override.tf.json"), offlineOverride(tools));
+  const stackJson = JSON.parse(fs.readFileSync(path.join(stack.dir, "cdk.tf.json"), "utf8"));
+  fs.writeFileSync(
+    path.join(stack.dir, "zonke_offline_override.tf.json"),
+    offlineOverride(tools, stackJson),
+  );
   const result = { stack: stack.name, validate: "-", plan: "-", toAdd: "-", errors: "" };
   const init = await initOneAtATime(tools, stack.dir);
   if (!init.ok) return { ...result, validate: "init failed", errors: firstErrors(init.output) };

@@ -300,7 +300,11 @@ describe("ImageOptimizer", () => {
       memory_size: 1536,
       source_code_hash: Buffer.from("ab".repeat(32), "hex").toString("base64"),
       environment: {
-        variables: { ASSETS_BUCKET: "shop-prod-web-assets", ASSETS_PREFIX: "assets" },
+        variables: {
+          ASSETS_BUCKET: "shop-prod-web-assets",
+          ASSETS_PREFIX: "assets",
+          MALLOC_ARENA_MAX: "2",
+        },
       },
     });
     expect(fn.vpc_config).toBeUndefined();

@@ -18,12 +18,16 @@ const ALLOWED_LOADERS = [
   "VipsForeignLoadNsgif",
 ];
 
-/** Process-wide sharp settings; call once at init. */
-export function configureSharp(): void {
+/**
+ * Process-wide sharp settings; call once at init. `threads` is libvips' worker count (see
+ * encoderThreads).
+ */
+export function configureSharp(threads = 1): void {
   sharp.block({ operation: ["VipsForeignLoad"] });
   sharp.unblock({ operation: ALLOWED_LOADERS });
   // Every request is a different image: libvips' operation cache only holds memory.
   sharp.cache(false);
+  sharp.concurrency(threads);
 }
 
 export interface TransformLimits {
