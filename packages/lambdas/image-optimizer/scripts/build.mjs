@@ -6,19 +6,15 @@
 // settings from <app>/.next/images-manifest.json, or Next 16's defaults) and node_modules with
 // sharp plus the native packages for the target architecture. `@aws-sdk/*` is left out: the
 // nodejs22.x runtime provides SDK v3.
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import * as esbuild from "esbuild";
 import { sharpRuntimeFiles } from "./sharp-natives.mjs";
-import { deterministicZip } from "./zip.mjs";
+import { writeLambdaArtifact } from "@zonke/lambda-build";
 
 const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-// Lambda's limits for a zip uploaded directly, and for the unpacked function.
-const MAX_ZIP_BYTES = 50 * 1024 * 1024;
-const MAX_UNZIPPED_BYTES = 250 * 1024 * 1024;
 const RUNTIME = "nodejs22.x";
 const HANDLER = "index.handler";
 
@@ -31,35 +27,16 @@ async function main() {
     ["config.json", Buffer.from(`${JSON.stringify(config, null, 2)}\n`)],
     ...sharpRuntimeFiles({ architecture: options.arch, log }),
   ]);
-  const zip = deterministicZip(files);
-  const unzippedBytes = [...files.values()].reduce((sum, bytes) => sum + bytes.length, 0);
-  log(
-    `${files.size} files: ${mib(zip.length)} zipped, ${mib(unzippedBytes)} unzipped (${options.arch})`,
-  );
-  if (zip.length > MAX_ZIP_BYTES || unzippedBytes > MAX_UNZIPPED_BYTES) {
-    fail(
-      `the zip exceeds Lambda's limits (${mib(MAX_ZIP_BYTES)} zipped for direct upload, ${mib(MAX_UNZIPPED_BYTES)} unzipped)`,
-    );
-  }
-
-  mkdirSync(options.outDir, { recursive: true });
-  const zipFile = path.join(options.outDir, `image-optimizer-${options.arch}.zip`);
-  writeFileSync(zipFile, zip);
-  const artifact = {
-    // Relative to artifact.json: dist/ may be restored from a cache into another checkout.
-    zip: path.basename(zipFile),
-    sha256: createHash("sha256").update(zip).digest("hex"),
+  writeLambdaArtifact({
+    name: "image-optimizer",
+    files,
+    outDir: options.outDir,
     architecture: options.arch,
     handler: HANDLER,
     runtime: RUNTIME,
-    zipBytes: zip.length,
-    unzippedBytes,
-  };
-  writeFileSync(
-    path.join(options.outDir, "artifact.json"),
-    `${JSON.stringify(artifact, null, 2)}\n`,
-  );
-  log(`wrote ${path.relative(process.cwd(), zipFile) || zipFile} in ${Date.now() - started} ms`);
+    log,
+  });
+  log(`built in ${Date.now() - started} ms`);
 }
 
 function parseOptions() {
@@ -140,10 +117,6 @@ async function importTypeScript(file) {
   });
   const code = Buffer.from(result.outputFiles[0].contents).toString("base64");
   return import(`data:text/javascript;base64,${code}`);
-}
-
-function mib(bytes) {
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
 function log(line) {
