@@ -25,6 +25,8 @@ const artifact: LambdaArtifact = {
   runtime: "nodejs22.x",
 };
 
+const SIGNER_ARN = "arn:aws:lambda:us-east-1:111111111111:function:shop-prod-web-edge-signer:3";
+
 /** The app's edge as a composer wires it: optimiser, CDN, then the bucket that trusts the CDN. */
 function edge(cdn: Partial<CdnProps> = {}): Synthesized {
   return synth((stack) => {
@@ -39,6 +41,7 @@ function edge(cdn: Partial<CdnProps> = {}): Synthesized {
       publicPaths: ["/favicon.ico", "/images/*"],
       imageOptimizer: { domainName: images.urlDomainName },
       defaultOrigin: { kind: "function-url", domainName: "server.lambda-url.eu-west-1.on.aws" },
+      bodySignerArn: SIGNER_ARN,
       pathOrigins: [
         { pathPattern: "/api/*", origin: { kind: "https", domainName: "api.internal.example" } },
       ],
@@ -162,6 +165,25 @@ describe("Cdn", () => {
         cache_policy_id: MANAGED_POLICY.cachingDisabled,
         origin_request_policy_id: MANAGED_POLICY.allViewerExceptHostHeader,
       });
+      expect(behaviour.allowed_methods).toContain("POST");
+    }
+  });
+
+  it("hashes bodies at the edge for Function URL origins only, so OAC can sign them", () => {
+    expect(dist.default_cache_behavior.lambda_function_association).toEqual([
+      { event_type: "origin-request", lambda_arn: SIGNER_ARN, include_body: true },
+    ]);
+    expect(byPath("/api/*").lambda_function_association).toBeUndefined();
+  });
+
+  it("keeps Function URL behaviours read-only without a body signer", () => {
+    const unsigned = edge({ bodySignerArn: undefined });
+    const [[, d]] = ofType(unsigned, "aws_cloudfront_distribution") as [[string, any]];
+    expect(d.default_cache_behavior.allowed_methods).toEqual(["GET", "HEAD", "OPTIONS"]);
+    expect(d.default_cache_behavior.lambda_function_association).toBeUndefined();
+    const api = d.ordered_cache_behavior.find((b: any) => b.path_pattern === "/api/*");
+    expect(api.allowed_methods).toContain("POST");
+    for (const behaviour of [dist.default_cache_behavior]) {
       expect(behaviour.allowed_methods).toContain("POST");
     }
     expect(dist.default_cache_behavior.target_origin_id).toBe("default");

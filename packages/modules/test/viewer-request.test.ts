@@ -23,6 +23,15 @@ describe("the viewer-request function", () => {
     expect(out.headers["x-forwarded-host"]).toEqual({ value: "shop.example.com" });
   });
 
+  it("marks the request as coming through CloudFront, whatever mark the viewer sent", () => {
+    const out = request("/", {
+      "x-zonke-edge": { value: "forged" },
+      "x-zonke-other": { value: "1" },
+    });
+    expect(out.headers["x-zonke-edge"]).toEqual({ value: "1" });
+    expect(out.headers["x-zonke-other"]).toBeUndefined();
+  });
+
   it("drops Next.js internal headers a viewer sends", () => {
     const out = request("/dashboard", {
       "x-middleware-subrequest": { value: "middleware:middleware:middleware" },
@@ -33,7 +42,12 @@ describe("the viewer-request function", () => {
       "x-invoke-path": { value: "/admin" },
       "x-request-id": { value: "keep-me" },
     });
-    expect(Object.keys(out.headers).sort()).toEqual(["host", "x-forwarded-host", "x-request-id"]);
+    expect(Object.keys(out.headers).sort()).toEqual([
+      "host",
+      "x-forwarded-host",
+      "x-request-id",
+      "x-zonke-edge",
+    ]);
   });
 
   it("keeps only url, w and q on image requests, repeats included", () => {

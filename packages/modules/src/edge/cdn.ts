@@ -64,6 +64,12 @@ export interface CdnProps {
   readonly imageOptimizer?: { readonly domainName: string };
   /** Where everything else goes (the app server). */
   readonly defaultOrigin: CdnOrigin;
+  /**
+   * The edge signer's published version ARN (see EdgeSigner). Required when a server origin is a
+   * Function URL: OAC cannot pass a request body to a Function URL without the hash it adds.
+   * @default - none; then only GET/HEAD/OPTIONS reach Function URL origins
+   */
+  readonly bodySignerArn?: string;
   /** More path behaviours with their own origins, e.g. `/api/*` to Django. @default [] */
   readonly pathOrigins?: readonly CdnPathOrigin[];
   /** @default - the distribution's *.cloudfront.net name only */
@@ -189,17 +195,32 @@ export class Cdn extends Construct {
       responseHeadersPolicyId: headers.id,
       functionAssociation,
     });
-    const serverBehaviour = (targetOriginId: string) => ({
-      targetOriginId,
-      viewerProtocolPolicy: "redirect-to-https",
-      allowedMethods: ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"],
-      cachedMethods: ["GET", "HEAD"],
-      compress: true,
-      cachePolicyId: MANAGED_POLICY.cachingDisabled,
-      originRequestPolicyId: MANAGED_POLICY.allViewerExceptHostHeader,
-      responseHeadersPolicyId: headers.id,
-      functionAssociation,
-    });
+    // A Function URL behind OAC takes a body only with the signer's hash; without a signer, such
+    // behaviours stay read-only rather than failing every POST with a signature error.
+    const serverBehaviour = (targetOriginId: string, target: CdnOrigin) => {
+      const functionUrl = target.kind === "function-url";
+      const writable = !functionUrl || props.bodySignerArn !== undefined;
+      return {
+        targetOriginId,
+        viewerProtocolPolicy: "redirect-to-https",
+        allowedMethods: writable
+          ? ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]
+          : ["GET", "HEAD", "OPTIONS"],
+        cachedMethods: ["GET", "HEAD"],
+        compress: true,
+        cachePolicyId: MANAGED_POLICY.cachingDisabled,
+        originRequestPolicyId: MANAGED_POLICY.allViewerExceptHostHeader,
+        responseHeadersPolicyId: headers.id,
+        functionAssociation,
+        ...(functionUrl && props.bodySignerArn
+          ? {
+              lambdaFunctionAssociation: [
+                { eventType: "origin-request", lambdaArn: props.bodySignerArn, includeBody: true },
+              ],
+            }
+          : {}),
+      };
+    };
 
     const behaviours: CloudfrontDistributionOrderedCacheBehavior[] = [
       staticBehaviour("/_next/static/*"),
@@ -221,7 +242,10 @@ export class Cdn extends Construct {
       });
     }
     (props.pathOrigins ?? []).forEach((p, index) =>
-      behaviours.push({ pathPattern: p.pathPattern, ...serverBehaviour(`path-${index}`) }),
+      behaviours.push({
+        pathPattern: p.pathPattern,
+        ...serverBehaviour(`path-${index}`, p.origin),
+      }),
     );
 
     this.distribution = new CloudfrontDistribution(this, "Distribution", {
@@ -233,7 +257,7 @@ export class Cdn extends Construct {
       ...(props.webAclArn ? { webAclId: props.webAclArn } : {}),
       ...(props.domain ? { aliases: [...props.domain.names] } : {}),
       origin: origins,
-      defaultCacheBehavior: serverBehaviour(ORIGIN_IDS.default),
+      defaultCacheBehavior: serverBehaviour(ORIGIN_IDS.default, props.defaultOrigin),
       orderedCacheBehavior: behaviours,
       restrictions: { geoRestriction: { restrictionType: "none" } },
       viewerCertificate: this.viewerCertificate(props),
