@@ -72,10 +72,47 @@ function synthesise(outdir) {
   return stacks;
 }
 
+/**
+ * The outputs a stack reads from other stacks (cdktf's cross-stack references) come from an empty
+ * state file in the throwaway copy, which makes `terraform_remote_state` fall back to `defaults`.
+ */
+const OFFLINE_REMOTE_STATE = "zonke-offline-empty.tfstate";
+const EMPTY_STATE = JSON.stringify({
+  version: 4,
+  serial: 1,
+  lineage: "zonke-offline",
+  outputs: {},
+  resources: [],
+});
+
+function remoteStateDefaults(stackJson) {
+  const text = JSON.stringify(stackJson);
+  const data = {};
+  for (const name of Object.keys(stackJson.data?.terraform_remote_state ?? {})) {
+    const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const outputs = new Set(
+      [
+        ...text.matchAll(
+          new RegExp(`terraform_remote_state\\.${escaped}\\.outputs\\.([\\w-]+)`, "g"),
+        ),
+      ].map((match) => match[1]),
+    );
+    data[name] = {
+      backend: "local",
+      config: { path: OFFLINE_REMOTE_STATE },
+      defaults: Object.fromEntries(
+        [...outputs].map((output) => [output, `offline-${output.slice(-24)}`]),
+      ),
+    };
+  }
+  return Object.keys(data).length > 0 ? { data: { terraform_remote_state: data } } : {};
+}
+
 /** Offline settings for every AWS provider of the stack (the default one and each alias). */
 function offlineOverride(tools, stackJson) {
   const aliases = (stackJson.provider?.aws ?? [{}]).map((p) => p.alias);
   const override = {
+    ...remoteStateDefaults(stackJson),
     provider: {
       aws: aliases.map((alias) => ({
         ...(alias ? { alias } : {}),
@@ -145,6 +182,7 @@ async function check(tools, stack) {
     path.join(stack.dir, "zonke_offline_override.tf.json"),
     offlineOverride(tools, stackJson),
   );
+  fs.writeFileSync(path.join(stack.dir, OFFLINE_REMOTE_STATE), EMPTY_STATE);
   const result = { stack: stack.name, validate: "-", plan: "-", toAdd: "-", errors: "" };
   const init = await initOneAtATime(tools, stack.dir);
   if (!init.ok) return { ...result, validate: "init failed", errors: firstErrors(init.output) };

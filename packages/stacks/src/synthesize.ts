@@ -73,7 +73,7 @@ export function buildApp(loaded: LoadedConfig, options: SynthOptions = {}): Zonk
     add(envName, networkStack);
 
     for (const appConfig of config.apps) {
-      const compose = findArchitecture(appConfig.architecture).compose;
+      const compose = findArchitecture(appConfig.architecture).compose[appConfig.kind];
       if (!compose) {
         pending.push({
           environment: envName,

@@ -11,8 +11,10 @@ describe("every synthesised stack keeps the policies", () => {
       "gate-single-network",
       "gate-single-state",
       "zonke-dev-network",
+      "zonke-dev-web",
       "zonke-prod-network",
       "zonke-prod-state",
+      "zonke-prod-web",
     ]);
   });
 

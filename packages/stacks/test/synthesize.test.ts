@@ -7,21 +7,21 @@ import { EXAMPLE_CONFIG, synthConfig, tempDir } from "./helpers";
 describe("synthesising the example config", () => {
   const { stacks, pending, json } = synthConfig(EXAMPLE_CONFIG);
 
-  it("builds a network stack per environment and a state stack where state is in S3", () => {
+  it("builds a network stack per environment, a state stack where state is in S3, and app stacks", () => {
     expect(stacks.map((s) => [s.name, s.environment])).toEqual([
       ["zonke-dev-network", "dev"],
+      ["zonke-dev-web", "dev"],
       ["zonke-prod-state", "prod"],
       ["zonke-prod-network", "prod"],
+      ["zonke-prod-web", "prod"],
     ]);
   });
 
-  it("lists the apps whose architecture has no stacks yet", () => {
-    expect(pending).toHaveLength(4);
-    expect(pending[0]).toEqual({
-      environment: "dev",
-      app: "web",
-      architecture: "next-lambda-django-ecs",
-    });
+  it("lists the apps whose architecture has no stacks yet for their kind", () => {
+    expect(pending).toEqual([
+      { environment: "dev", app: "api", architecture: "next-lambda-django-ecs" },
+      { environment: "prod", app: "api", architecture: "next-lambda-django-ecs" },
+    ]);
   });
 
   it("pins the provider to the environment's account and region", () => {
@@ -62,7 +62,11 @@ describe("synthesising the example config", () => {
 describe("synth options", () => {
   it("synthesises only the environments asked for", () => {
     const { stacks } = synthConfig(EXAMPLE_CONFIG, { environments: ["prod"] });
-    expect(stacks.map((s) => s.name)).toEqual(["zonke-prod-state", "zonke-prod-network"]);
+    expect(stacks.map((s) => s.name)).toEqual([
+      "zonke-prod-state",
+      "zonke-prod-network",
+      "zonke-prod-web",
+    ]);
   });
 
   it("puts every stack on local state with the local override", () => {
@@ -90,6 +94,7 @@ describe("synth options", () => {
     }
     expect(Object.keys(synthConfig(EXAMPLE_CONFIG, { environments: ["dev"] }).json)).toEqual([
       "zonke-dev-network",
+      "zonke-dev-web",
     ]);
   });
 

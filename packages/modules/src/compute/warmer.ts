@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { Fn } from "cdktf";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
 import { LambdaInvocation } from "@cdktf/provider-aws/lib/lambda-invocation";
@@ -77,7 +78,9 @@ export class Warmer extends Construct {
         },
       ],
       environment: {
-        WARMER_TARGETS: JSON.stringify(
+        // Encoded by Terraform: the names are references, and a JSON string holding them would
+        // not survive cdktf's HCL rendering.
+        WARMER_TARGETS: Fn.jsonencode(
           props.targets.map((t) => ({
             functionName: t.functionName,
             ...(t.qualifier ? { qualifier: t.qualifier } : {}),

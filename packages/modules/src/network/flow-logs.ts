@@ -26,11 +26,13 @@ export interface FlowLogsProps {
 /** VPC flow logs into an encrypted CloudWatch log group, written by a role that can do only that. */
 export class FlowLogs extends Construct {
   readonly logGroup: CloudwatchLogGroup;
+  /** The key that encrypts the flow logs; any log group of the account in the region may use it. */
+  readonly keyArn: string;
 
   constructor(scope: Construct, id: string, props: FlowLogsProps) {
     super(scope, id);
     const key = new LogsKey(this, "Key", {
-      description: `${props.name} VPC flow logs`,
+      description: `${props.name} logs (VPC flow logs, app functions)`,
       region: props.region,
       accountId: props.accountId,
     });
@@ -40,6 +42,7 @@ export class FlowLogs extends Construct {
       retentionInDays: props.retentionDays ?? 365,
       kmsKeyId: key.arn,
     });
+    this.keyArn = key.arn;
 
     const assume = new DataAwsIamPolicyDocument(this, "AssumeRolePolicy", {
       statement: [

@@ -74,6 +74,8 @@ export class Network extends Construct {
   readonly endpoints: VpcEndpoints;
   /** Security group that app servers join to be admitted by the VPC endpoints. */
   readonly workloadSecurityGroupId: string;
+  /** KMS key for the environment's log groups (flow logs and the apps' functions). */
+  readonly logsKmsKeyArn: string;
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
@@ -178,13 +180,13 @@ export class Network extends Construct {
     });
     this.workloadSecurityGroupId = this.endpoints.workloadSecurityGroup.id;
 
-    new FlowLogs(this, "FlowLogs", {
+    this.logsKmsKeyArn = new FlowLogs(this, "FlowLogs", {
       ...props.flowLogs,
       name: props.name,
       region: props.region,
       accountId: props.accountId,
       vpcId: this.vpc.id,
-    });
+    }).keyArn;
   }
 
   private subnet(name: string, tier: Tier, zone: string, index: number): Subnet {

@@ -1,5 +1,6 @@
 import type { AppKind } from "../config/kinds";
 import type { AppComposer } from "../composers/types";
+import { composeNextLambdaApp } from "../composers/next-lambda-app";
 
 /** One way of running apps on AWS. Adding an architecture is adding one entry here. */
 export interface Architecture {
@@ -8,10 +9,10 @@ export interface Architecture {
   /** App kinds that may use it. */
   readonly kinds: readonly AppKind[];
   /**
-   * Builds the app's stacks. Undefined while the architecture's stacks are still being built: the
+   * Builds the stacks of an app of each kind. A kind without a composer is still being built: the
    * config accepts it and synth reports the app as pending instead of failing.
    */
-  readonly compose?: AppComposer;
+  readonly compose: Partial<Record<AppKind, AppComposer>>;
 }
 
 export const ARCHITECTURES = [
@@ -19,16 +20,19 @@ export const ARCHITECTURES = [
     name: "next-lambda-django-ecs",
     description: "Next.js on Lambda, Django API on ECS, RDS database",
     kinds: ["nextjs", "django"],
+    compose: { nextjs: composeNextLambdaApp },
   },
   {
     name: "next-ecs-django-ecs",
     description: "Next.js and Django API both on ECS, RDS database",
     kinds: ["nextjs", "django"],
+    compose: {},
   },
   {
     name: "django-lambda",
     description: "Django monolith in a container-image Lambda, RDS database",
     kinds: ["django"],
+    compose: {},
   },
 ] as const satisfies readonly Architecture[];
 
