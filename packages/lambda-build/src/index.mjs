@@ -7,3 +7,11 @@ export {
   MAX_UNZIPPED_BYTES,
   mib,
 } from "./artifact.mjs";
+export {
+  RUNTIME,
+  HANDLER,
+  reporter,
+  parseBuildOptions,
+  bundleHandler,
+  buildSingleFileLambda,
+} from "./cli.mjs";
