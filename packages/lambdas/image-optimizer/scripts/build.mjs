@@ -9,21 +9,36 @@
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
 import * as esbuild from "esbuild";
 import { sharpRuntimeFiles } from "./sharp-natives.mjs";
-import { writeLambdaArtifact } from "@zonke/lambda-build";
+import {
+  HANDLER,
+  RUNTIME,
+  bundleHandler,
+  parseBuildOptions,
+  reporter,
+  writeLambdaArtifact,
+} from "@zonke/lambda-build";
 
 const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const RUNTIME = "nodejs22.x";
-const HANDLER = "index.handler";
+const { log, fail } = reporter("image-optimizer");
 
 async function main() {
-  const options = parseOptions();
+  const options = parseBuildOptions({
+    packageDir: PACKAGE_DIR,
+    architectures: ["arm64", "x86_64"],
+    fail,
+    extraOptions: { "next-dir": { type: "string" } },
+  });
   const started = Date.now();
-  const config = await imageConfig(options.nextDir);
+  const config = await imageConfig(options["next-dir"] && path.resolve(options["next-dir"]));
   const files = new Map([
-    ["index.js", await bundleHandler()],
+    [
+      "index.js",
+      await bundleHandler(path.join(PACKAGE_DIR, "src/handler.ts"), {
+        external: ["@aws-sdk/*", "sharp"],
+      }),
+    ],
     ["config.json", Buffer.from(`${JSON.stringify(config, null, 2)}\n`)],
     ...sharpRuntimeFiles({ architecture: options.arch, log }),
   ]);
@@ -37,24 +52,6 @@ async function main() {
     log,
   });
   log(`built in ${Date.now() - started} ms`);
-}
-
-function parseOptions() {
-  const { values } = parseArgs({
-    options: {
-      arch: { type: "string", default: "arm64" },
-      "next-dir": { type: "string" },
-      "out-dir": { type: "string", default: path.join(PACKAGE_DIR, "dist") },
-    },
-  });
-  if (values.arch !== "arm64" && values.arch !== "x86_64") {
-    fail(`--arch "${values.arch}" is not allowed; use arm64 (default) or x86_64`);
-  }
-  return {
-    arch: values.arch,
-    nextDir: values["next-dir"] ? path.resolve(values["next-dir"]) : undefined,
-    outDir: path.resolve(values["out-dir"]),
-  };
 }
 
 /** The app's images settings, checked by the same code the runtime uses (src/image-config.ts). */
@@ -87,24 +84,6 @@ async function imageConfig(nextDir) {
   }
 }
 
-async function bundleHandler() {
-  const result = await esbuild.build({
-    entryPoints: [path.join(PACKAGE_DIR, "src/handler.ts")],
-    bundle: true,
-    platform: "node",
-    target: "node22",
-    // CommonJS: sharp is a CommonJS package and the handler reads __dirname for config.json.
-    format: "cjs",
-    minify: true,
-    sourcemap: false,
-    legalComments: "none",
-    external: ["@aws-sdk/*", "sharp"],
-    write: false,
-    logLevel: "warning",
-  });
-  return Buffer.from(result.outputFiles[0].contents);
-}
-
 /** Bundles a dependency-free TypeScript module and imports it, without a build step of its own. */
 async function importTypeScript(file) {
   const result = await esbuild.build({
@@ -117,15 +96,6 @@ async function importTypeScript(file) {
   });
   const code = Buffer.from(result.outputFiles[0].contents).toString("base64");
   return import(`data:text/javascript;base64,${code}`);
-}
-
-function log(line) {
-  console.log(`image-optimizer: ${line}`);
-}
-
-function fail(message) {
-  console.error(`image-optimizer build failed: ${message}`);
-  process.exit(1);
 }
 
 main().catch((error) => {
