@@ -1,1 +1,2 @@
 export * from "./warm";
+export * from "./secrets";

@@ -1,0 +1,99 @@
+/**
+ * Once per test run: make sure example-next's standalone build is current (next build only when
+ * it is missing or older than the app's sources), build this package, package the app with the
+ * real CLI into a temporary directory, extract the zip there as Lambda would (/var/task), and
+ * bundle the test Lambda host. Test files read the paths from ZONKE_NEXT_SERVER_FIXTURE.
+ *
+ * The temporary directory is outside the repository on purpose: Node resolves modules upwards,
+ * and inside the repo the package could quietly load sharp or Next.js from the root node_modules.
+ */
+import { execFileSync } from "node:child_process";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import * as esbuild from "esbuild";
+import { unzipSync } from "fflate";
+import type { Fixture } from "./host-client";
+
+const PACKAGE_DIR = path.resolve(__dirname, "../..");
+
+export default async function globalSetup(): Promise<void> {
+  const appDir = path.dirname(require.resolve("example-next/package.json"));
+  ensureNextBuild(appDir);
+  execFileSync(process.execPath, ["scripts/build.mjs"], { cwd: PACKAGE_DIR, stdio: "pipe" });
+
+  const workDir = mkdtempSync(path.join(tmpdir(), "zonke-next-server-test-"));
+  const outDir = path.join(workDir, "out");
+  const packageLog = execFileSync(
+    process.execPath,
+    ["scripts/package.mjs", "--app", appDir, "--out", outDir],
+    { cwd: PACKAGE_DIR, encoding: "utf8" },
+  );
+  const artifactFile = path.join(outDir, "artifact.json");
+  const artifact = JSON.parse(readFileSync(artifactFile, "utf8")) as { zip: string };
+  const zipFile = path.join(outDir, artifact.zip);
+
+  const taskRoot = path.join(workDir, "task");
+  for (const [name, bytes] of Object.entries(unzipSync(readFileSync(zipFile)))) {
+    const file = path.join(taskRoot, name);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, bytes);
+  }
+
+  const hostScript = path.join(workDir, "lambda-host.mjs");
+  await esbuild.build({
+    entryPoints: [path.join(__dirname, "lambda-host.ts")],
+    outfile: hostScript,
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "esm",
+    logLevel: "warning",
+  });
+
+  const fixture: Fixture = {
+    taskRoot,
+    hostScript,
+    zipFile,
+    artifactFile,
+    outDir,
+    workDir,
+    packageLog,
+  };
+  const fixtureFile = path.join(workDir, "fixture.json");
+  writeFileSync(fixtureFile, JSON.stringify(fixture, null, 2));
+  process.env["ZONKE_NEXT_SERVER_FIXTURE"] = fixtureFile;
+}
+
+/** Runs next build when the standalone output is missing or older than any app source. */
+function ensureNextBuild(appDir: string): void {
+  const marker = path.join(appDir, ".next", "standalone");
+  const buildId = path.join(appDir, ".next", "BUILD_ID");
+  const built = existsSync(marker) && existsSync(buildId) ? statSync(buildId).mtimeMs : 0;
+  const sources = ["app", "public", "proxy.ts", "middleware.ts", "next.config.ts", "package.json"]
+    .map((name) => path.join(appDir, name))
+    .filter((file) => existsSync(file));
+  if (built > 0 && sources.every((source) => newestMtime(source) <= built)) return;
+  execFileSync("npx", ["next", "build"], {
+    cwd: appDir,
+    stdio: "pipe",
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+  });
+}
+
+function newestMtime(file: string): number {
+  const stats = statSync(file);
+  if (!stats.isDirectory()) return stats.mtimeMs;
+  return readdirSync(file).reduce(
+    (newest, name) => Math.max(newest, newestMtime(path.join(file, name))),
+    stats.mtimeMs,
+  );
+}
