@@ -22,6 +22,8 @@ export default defineConfig({
       cidr: "10.20.0.0/16",
       nat: "per-az",
       state: { backend: "s3", bucket: "zonke-prod-tfstate-222222222222" },
+      // Databases keep deletion protection, a final snapshot, Multi-AZ and 14 days of backups.
+      production: true,
     },
   },
   apps: [

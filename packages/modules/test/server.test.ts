@@ -43,7 +43,7 @@ function server(props: Partial<NextServerProps> = {}): Synthesized {
       artifact: artifact("server"),
       network,
       environment: { DJANGO_API_URL: "https://shop.example.com" },
-      secretArns: [secret.arn],
+      secrets: [{ arn: secret.arn, keys: ["GREETING"] }],
       ...props,
     });
     next.allowDistribution("arn:aws:cloudfront::111111111111:distribution/E123");

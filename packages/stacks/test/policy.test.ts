@@ -47,6 +47,25 @@ describe("each policy catches what it is for", () => {
     ]);
   });
 
+  it("flags secret values on their way into the state", () => {
+    const json: TerraformJson = {
+      resource: {
+        aws_secretsmanager_secret_version: { v: { secret_string: "{}" } },
+        aws_db_instance: {
+          db: { password: "hunter2", manage_master_user_password: true },
+          fine: { manage_master_user_password: true },
+        },
+        aws_elasticache_replication_group: { cache: { settings: [{ auth_token: "t" }] } },
+      },
+    };
+    expect(violations(json)).toEqual([
+      "no-secret-values: aws_secretsmanager_secret_version.v would put a secret value in the state",
+      "no-secret-values: aws_secretsmanager_secret_version.v sets secret_string",
+      "no-secret-values: aws_db_instance.db sets password",
+      "no-secret-values: aws_elasticache_replication_group.cache sets settings[0].auth_token",
+    ]);
+  });
+
   it("flags a route added to an isolated route table", () => {
     const json: TerraformJson = {
       resource: {

@@ -9,6 +9,7 @@ import { ArtifactFunction } from "./artifact-function";
 import { allowDistributionToInvoke, functionUrlDomainName } from "./function-url";
 import type { LambdaArtifact } from "./lambda-artifact";
 import { secretReadStatements } from "./secret-access";
+import { lambdaSecretEnvironment, type SecretSource } from "../storage/secret-wiring";
 
 export interface NextServerNetwork {
   readonly region: string;
@@ -43,10 +44,11 @@ export interface NextServerProps {
   readonly environment?: Record<string, string>;
   /**
    * Secrets Manager secrets (JSON objects) whose keys the adapter loads into the environment at
-   * init, before Next.js starts. Only their ARNs reach the function's configuration.
+   * init, before Next.js starts (e.g. the app's secret, and the database's behind `DB_`). Only
+   * their ARNs reach the function's configuration.
    * @default []
    */
-  readonly secretArns?: readonly string[];
+  readonly secrets?: readonly SecretSource[];
   /** KMS keys that encrypt those secrets, if not AWS-managed. @default [] */
   readonly secretKmsKeyArns?: readonly string[];
   /** @default - none: shares the account's unreserved concurrency */
@@ -104,7 +106,7 @@ export class NextServer extends Construct {
     });
     this.securityGroupId = securityGroup.id;
 
-    const secretArns = props.secretArns ?? [];
+    const secrets = props.secrets ?? [];
     const server = new ArtifactFunction(this, "Function", {
       functionName: props.functionName,
       description: "Next.js server (zonke adapter)",
@@ -123,12 +125,15 @@ export class NextServer extends Construct {
         subnetIds: network.subnetIds,
         securityGroupIds: [securityGroup.id, ...(network.extraSecurityGroupIds ?? [])],
       },
-      statements: secretReadStatements(secretArns, props.secretKmsKeyArns ?? []),
+      statements: secretReadStatements(
+        secrets.map((source) => source.arn),
+        props.secretKmsKeyArns ?? [],
+      ),
       environment: {
         ...props.environment,
         NODE_ENV: "production",
         ZONKE_RESPONSE_MODE: (props.streaming ?? true) ? "stream" : "buffered",
-        ...(secretArns.length > 0 ? { ZONKE_SECRET_ARNS: secretArns.join(",") } : {}),
+        ...lambdaSecretEnvironment(secrets),
       },
     });
     this.function = server.function;

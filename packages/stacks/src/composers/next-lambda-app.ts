@@ -1,22 +1,16 @@
 import * as path from "node:path";
 import { TerraformOutput } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import {
-  AppSecret,
-  AssetsBucket,
-  Cdn,
-  EdgeSigner,
-  ImageOptimizer,
-  NextServer,
-  Warmer,
-} from "@zonke/modules";
+import { AssetsBucket, Cdn, EdgeSigner, ImageOptimizer, NextServer, Warmer } from "@zonke/modules";
+import { composeAppData } from "./app-data";
 import { appArtifact, sharedArtifact } from "./artifacts";
 import { publicPathPatterns } from "./public-paths";
 import { ZonkeStack } from "./zonke-stack";
 import type { AppContext } from "./types";
 
 /**
- * `<project>-<env>-<app>` for a Next.js app whose server runs on Lambda: the app's secret, its
+ * `<project>-<env>-<app>` for a Next.js app whose server runs on Lambda: the app's data (see
+ * composeAppData), its
  * private assets bucket, the image optimiser, the server in the environment's private subnets, the
  * edge signer that lets POST bodies through OAC, the distribution in front of them all, and the
  * warmer that keeps `warm` server instances ready.
@@ -38,10 +32,7 @@ export function composeNextLambdaApp(context: AppContext): ZonkeStack[] {
     allowedAccountIds: [env.account],
   });
 
-  const secret = new AppSecret(stack, "Secrets", {
-    name: `${config.project}/${envName}/${appConfig.name}`,
-    keys: appConfig.secrets,
-  });
+  const data = composeAppData(stack, { ...context, serversOnLambda: true });
   const bucketName = `${name}-assets-${env.account}`;
   const images = new ImageOptimizer(stack, "Images", {
     functionName: `${name}-image-optimizer`,
@@ -59,9 +50,11 @@ export function composeNextLambdaApp(context: AppContext): ZonkeStack[] {
       subnetIds: network.privateSubnetIds,
       extraSecurityGroupIds: [network.workloadSecurityGroupId],
     },
-    secretArns: [secret.arn],
+    secrets: data.secretSources,
+    environment: data.environment,
     logsKmsKeyArn: network.logsKmsKeyArn,
   });
+  data.database?.allowFrom("Server", server.securityGroupId, "the Next.js server");
   const signer = new EdgeSigner(stack, "BodySigner", {
     functionName: `${name}-edge-signer`,
     artifact: sharedArtifact("edge-signer"),
@@ -105,6 +98,6 @@ export function composeNextLambdaApp(context: AppContext): ZonkeStack[] {
   new TerraformOutput(stack, "distribution_id", { value: cdn.distributionId });
   new TerraformOutput(stack, "assets_bucket", { value: assets.bucketName });
   new TerraformOutput(stack, "server_function", { value: server.function.functionName });
-  new TerraformOutput(stack, "secret_arn", { value: secret.arn });
+  new TerraformOutput(stack, "secret_arn", { value: data.secret.arn });
   return [stack];
 }

@@ -89,6 +89,11 @@ const environment = z.strictObject({
     .default("per-az"),
   /** @default - the top-level `state` */
   state: stateBackend.optional(),
+  /**
+   * Production safety for this environment's data: databases get deletion protection, a final
+   * snapshot, Multi-AZ and 14 days of backups.
+   */
+  production: z.boolean({ error: "must be true or false" }).default(false),
 });
 
 const ecs = z
@@ -112,6 +117,11 @@ const database = z.strictObject({
     })
     .default("db.t4g.micro"),
   allocatedStorageGiB: int(20, 65536).default(20),
+  /**
+   * An RDS Proxy between the servers and the database.
+   * @default - on for apps whose servers run on Lambda (their instances come and go quickly)
+   */
+  proxy: z.boolean({ error: "must be true or false" }).optional(),
 });
 
 const app = z.strictObject({

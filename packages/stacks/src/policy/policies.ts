@@ -101,11 +101,50 @@ export const resourcesTagged: Policy = {
   },
 };
 
+/** Attributes that would carry a secret value into the plan and the state. */
+const SECRET_VALUE_ATTRIBUTES = new Set([
+  "password",
+  "master_password",
+  "secret_string",
+  "secret_binary",
+  "auth_token",
+]);
+/** Resources whose only purpose is holding a secret value. */
+const SECRET_VALUE_RESOURCES = ["aws_secretsmanager_secret_version", "aws_ssm_parameter"];
+
+export const noSecretValues: Policy = {
+  id: "no-secret-values",
+  description:
+    "No secret value passes through Terraform: no secret versions, no password attributes",
+  check(json) {
+    const problems: string[] = [];
+    for (const type of SECRET_VALUE_RESOURCES) {
+      for (const resource of resourcesOf(json, type)) {
+        problems.push(`${label(resource)} would put a secret value in the state`);
+      }
+    }
+    const visit = (value: unknown, where: string, path: string) => {
+      if (Array.isArray(value)) {
+        value.forEach((item, index) => visit(item, where, `${path}[${index}]`));
+      } else if (typeof value === "object" && value !== null) {
+        for (const [key, child] of Object.entries(value)) {
+          const at = path ? `${path}.${key}` : key;
+          if (SECRET_VALUE_ATTRIBUTES.has(key)) problems.push(`${where} sets ${at}`);
+          else visit(child, where, at);
+        }
+      }
+    };
+    for (const resource of resourcesOf(json)) visit(resource.config, label(resource), "");
+    return problems;
+  },
+};
+
 export const POLICIES: readonly Policy[] = [
   noIngressFromAnywhere,
   isolatedSubnetsStayInside,
   bucketsPrivateAndEncrypted,
   resourcesTagged,
+  noSecretValues,
 ];
 
 /** Every policy violation of one stack, as `<policy id>: <what is wrong>`. */
