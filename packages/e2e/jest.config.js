@@ -1,1 +1,6 @@
-module.exports = require("../../jest.preset.js")(__dirname);
+// Shared settings, plus one build of every artifact per run (test/support/global-setup.ts).
+module.exports = {
+  ...require("../../jest.preset.js")(__dirname),
+  globalSetup: "<rootDir>/test/support/global-setup.ts",
+  globalTeardown: "<rootDir>/test/support/global-teardown.ts",
+};

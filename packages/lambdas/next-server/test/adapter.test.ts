@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { LocalResponseStream, readHttpIntegrationResponse } from "@zonke/lambda-local";
 import { currentInstanceId } from "@zonke/lambda-runtime";
 import { MAX_BUFFERED_RESULT_BYTES } from "../src/adapter";
 import type { NodeRequestHandler } from "../src/serve";
-import { LocalResponseStream, readHttpIntegrationResponse } from "./support/awslambda-stand-in";
 import { functionUrlEvent } from "./support/events";
 import { MODES, echoHandler, httpInProcess, inProcessAdapter, invoke } from "./support/in-process";
 

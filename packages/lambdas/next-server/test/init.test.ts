@@ -9,7 +9,7 @@ import {
   startFakeSecretsManager,
   type FakeService,
 } from "./support/fake-services";
-import { startLambdaHost } from "./support/host-client";
+import { startNextServerInstance } from "./support/next-server-instance";
 import { byTestId, listItems } from "./support/html";
 
 const SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/dev/app-Ab12Cd";
@@ -43,7 +43,7 @@ function awsEnvironment(): Record<string, string> {
 }
 
 it("loads secrets into the environment before Next.js starts, and never logs their values", async () => {
-  const host = await startLambdaHost("stream", {
+  const host = await startNextServerInstance("stream", {
     ...awsEnvironment(),
     ZONKE_SECRET_ARNS: SECRET_ARN,
     DJANGO_API_URL: djangoApi.url,
@@ -73,7 +73,7 @@ it("loads secrets into the environment before Next.js starts, and never logs the
 });
 
 it("leaves a variable the deployment set itself", async () => {
-  const host = await startLambdaHost("buffered", {
+  const host = await startNextServerInstance("buffered", {
     ...awsEnvironment(),
     ZONKE_SECRET_ARNS: SECRET_ARN,
     GREETING_SECRET: "set-by-deployment",
@@ -90,7 +90,7 @@ it("leaves a variable the deployment set itself", async () => {
 
 it("fails the init, naming the secret and the cause, when a secret cannot be read", async () => {
   const missing = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/dev/missing-Zz99Yy";
-  const failure = await startLambdaHost("stream", {
+  const failure = await startNextServerInstance("stream", {
     ...awsEnvironment(),
     ZONKE_SECRET_ARNS: missing,
   }).catch((error: Error) => error);
@@ -106,9 +106,9 @@ it("fails the init, naming the secret and the cause, when a secret cannot be rea
 });
 
 it("fails the init on an unknown response mode", async () => {
-  const failure = await startLambdaHost("stream", { ZONKE_RESPONSE_MODE: "sideways" }).catch(
-    (error: Error) => error,
-  );
+  const failure = await startNextServerInstance("stream", {
+    ZONKE_RESPONSE_MODE: "sideways",
+  }).catch((error: Error) => error);
   expect((failure as Error).message).toMatch(
     /ZONKE_RESPONSE_MODE "sideways" is not allowed; use stream .* or buffered/,
   );

@@ -8,19 +8,24 @@ import { readdirSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { FUNCTION_URL_HOST, fromEdge, functionUrlEvent } from "./support/events";
-import { fixture, startLambdaHost, type LambdaHost, type Mode } from "./support/host-client";
+import { fixture } from "./support/fixture";
+import {
+  startNextServerInstance,
+  type Mode,
+  type NextServerInstance,
+} from "./support/next-server-instance";
 import { byTestId, formFields, listItems, multipartBody } from "./support/html";
 
 const VIEWER_HOST = "shop.example.com";
 const MODES: Mode[] = ["stream", "buffered"];
 
 describe.each(MODES)("example-next, packaged, %s mode", (mode) => {
-  let host: LambdaHost;
+  let host: NextServerInstance;
   let filesBefore: string;
 
   beforeAll(async () => {
     filesBefore = listing(fixture().taskRoot);
-    host = await startLambdaHost(mode);
+    host = await startNextServerInstance(mode);
   });
 
   afterAll(async () => {
@@ -301,7 +306,7 @@ describe.each(MODES)("example-next, packaged, %s mode", (mode) => {
     const second = await host.invoke({ zonke: "warm" });
     const answers = [first, second].map((reply) =>
       reply.type === "stream"
-        ? JSON.parse(Buffer.from(reply.payload, "base64").toString("utf8"))
+        ? JSON.parse(reply.payload.toString("utf8"))
         : reply.type === "buffered"
           ? reply.result
           : reply,
@@ -334,14 +339,14 @@ describe.each(MODES)("example-next, packaged, %s mode", (mode) => {
 });
 
 describe("a new instance", () => {
-  async function warmAnswer(host: LambdaHost): Promise<Record<string, unknown>> {
+  async function warmAnswer(host: NextServerInstance): Promise<Record<string, unknown>> {
     const reply = await host.invoke({ zonke: "warm", delayMs: 10 });
     if (reply.type !== "stream") throw new Error(`unexpected reply ${reply.type}`);
-    return JSON.parse(Buffer.from(reply.payload, "base64").toString("utf8"));
+    return JSON.parse(reply.payload.toString("utf8"));
   }
 
   it("answers a first warm event as a cold start, without touching Next.js", async () => {
-    const host = await startLambdaHost("stream");
+    const host = await startNextServerInstance("stream");
     try {
       expect(await warmAnswer(host)).toMatchObject({ zonke: "warm", coldStart: true });
       expect(await host.nodeResponses()).toBe(0);
@@ -353,7 +358,7 @@ describe("a new instance", () => {
   });
 
   it("counts HTTP requests as invocations: a warm event after one is no cold start", async () => {
-    const host = await startLambdaHost("stream");
+    const host = await startNextServerInstance("stream");
     try {
       await host.http(functionUrlEvent({ path: "/status" }));
       expect(await warmAnswer(host)).toMatchObject({ zonke: "warm", coldStart: false });

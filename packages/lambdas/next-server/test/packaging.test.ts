@@ -13,7 +13,7 @@ import { promisify } from "node:util";
 import { unzipSync } from "fflate";
 import { collectFiles } from "../src/packaging/collect";
 import { exclusionReason } from "../src/packaging/select";
-import { fixture } from "./support/host-client";
+import { fixture } from "./support/fixture";
 
 const run = promisify(execFile);
 const PACKAGE_DIR = path.resolve(__dirname, "..");

@@ -1,27 +1,18 @@
 /**
  * Once per test run: make sure example-next's standalone build is current (next build only when
  * it is missing or older than the app's sources), build this package, package the app with the
- * real CLI into a temporary directory, extract the zip there as Lambda would (/var/task), and
- * bundle the test Lambda host. Test files read the paths from ZONKE_NEXT_SERVER_FIXTURE.
+ * real CLI into a temporary directory, and extract the zip there as Lambda would (/var/task).
+ * Test files read the paths from ZONKE_NEXT_SERVER_FIXTURE (./fixture.ts).
  *
  * The temporary directory is outside the repository on purpose: Node resolves modules upwards,
  * and inside the repo the package could quietly load sharp or Next.js from the root node_modules.
  */
 import { execFileSync } from "node:child_process";
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import * as esbuild from "esbuild";
-import { unzipSync } from "fflate";
-import type { Fixture } from "./host-client";
+import { extractLambdaArtifact } from "@zonke/lambda-local";
+import { FIXTURE_ENV, type Fixture } from "./fixture";
 
 const PACKAGE_DIR = path.resolve(__dirname, "../..");
 
@@ -38,30 +29,14 @@ export default async function globalSetup(): Promise<void> {
     { cwd: PACKAGE_DIR, encoding: "utf8" },
   );
   const artifactFile = path.join(outDir, "artifact.json");
-  const artifact = JSON.parse(readFileSync(artifactFile, "utf8")) as { zip: string };
-  const zipFile = path.join(outDir, artifact.zip);
-
-  const taskRoot = path.join(workDir, "task");
-  for (const [name, bytes] of Object.entries(unzipSync(readFileSync(zipFile)))) {
-    const file = path.join(taskRoot, name);
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, bytes);
-  }
-
-  const hostScript = path.join(workDir, "lambda-host.mjs");
-  await esbuild.build({
-    entryPoints: [path.join(__dirname, "lambda-host.ts")],
-    outfile: hostScript,
-    bundle: true,
-    platform: "node",
-    target: "node20",
-    format: "esm",
-    logLevel: "warning",
-  });
+  const { taskRoot, handler, zipFile } = extractLambdaArtifact(
+    artifactFile,
+    path.join(workDir, "task"),
+  );
 
   const fixture: Fixture = {
     taskRoot,
-    hostScript,
+    handler,
     zipFile,
     artifactFile,
     outDir,
@@ -70,7 +45,7 @@ export default async function globalSetup(): Promise<void> {
   };
   const fixtureFile = path.join(workDir, "fixture.json");
   writeFileSync(fixtureFile, JSON.stringify(fixture, null, 2));
-  process.env["ZONKE_NEXT_SERVER_FIXTURE"] = fixtureFile;
+  process.env[FIXTURE_ENV] = fixtureFile;
 }
 
 /** Runs next build when the standalone output is missing or older than any app source. */

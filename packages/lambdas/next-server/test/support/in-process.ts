@@ -5,8 +5,13 @@
 import { createAdapter, type Adapter } from "../../src/adapter";
 import type { AwsLambdaGlobal } from "../../src/lambda-runtime-global";
 import type { NodeRequestHandler } from "../../src/serve";
-import { invokeStreaming, localAwsLambda } from "./awslambda-stand-in";
-import { toHttpAnswer, type HttpAnswer, type Mode } from "./host-client";
+import {
+  functionUrlAnswer,
+  invokeStreaming,
+  localAwsLambda,
+  type HttpAnswer,
+} from "@zonke/lambda-local";
+import type { Mode } from "./next-server-instance";
 
 export const MODES: readonly Mode[] = ["stream", "buffered"];
 
@@ -37,14 +42,11 @@ export async function httpInProcess(
   event: unknown,
 ): Promise<HttpAnswer> {
   const answer = await invoke(adapter, mode, event);
-  return answer.type === "stream"
-    ? toHttpAnswer({
-        id: 0,
-        type: "stream",
-        contentType: answer.contentType,
-        payload: answer.bytes.toString("base64"),
-      })
-    : toHttpAnswer({ id: 0, type: "buffered", result: answer.result });
+  return functionUrlAnswer(
+    answer.type === "stream"
+      ? { type: "stream", contentType: answer.contentType, payload: answer.bytes }
+      : answer,
+  );
 }
 
 /** A request handler that answers with what reached it, as JSON. */

@@ -5,8 +5,8 @@ import {
   invokeStreaming,
   isStreamingHandler,
   localAwsLambda,
-  readHttpIntegrationResponse,
-} from "./support/awslambda-stand-in";
+} from "../src/awslambda-stand-in";
+import { readHttpIntegrationResponse } from "../src/function-url-answer";
 
 // The stand-in is only worth what its fidelity is: these pin the runtime behaviours it copies.
 describe("the local awslambda stand-in", () => {

@@ -15,14 +15,15 @@
  * - `invokeStreaming` plays the runtime's part: it calls the handler and resolves, once the
  *   handler's promise settled and the stream finished, with the content type and the raw bytes
  *   (what `Invoke` returns as the payload of a streaming function).
- * - `readHttpIntegrationResponse` plays the Function URL's part: prelude up to the 8 NUL bytes,
- *   then the body.
+ *
+ * The Function URL's part, reading the prelude and the body, is in ./function-url-answer.ts.
  */
 import { Writable } from "node:stream";
 
 export const STREAMING_SYMBOL = Symbol.for("aws.lambda.runtime.handler.streaming");
 export const HTTP_INTEGRATION_CONTENT_TYPE = "application/vnd.awslambda.http-integration-response";
-const DELIMITER = Buffer.alloc(8);
+/** Between the prelude's JSON and the body. */
+export const PRELUDE_DELIMITER = Buffer.alloc(8);
 
 type WriteHook = (write: (chunk: string | Uint8Array) => void) => void;
 
@@ -70,7 +71,7 @@ export const localAwsLambda = {
       const metadata = JSON.stringify(prelude);
       stream._onBeforeFirstWrite = (write) => {
         write(metadata);
-        write(DELIMITER);
+        write(PRELUDE_DELIMITER);
       };
       return stream;
     },
@@ -97,18 +98,4 @@ export async function invokeStreaming(
   await handler(event, stream, context);
   await finished;
   return { contentType: stream.contentType, bytes: stream.bytes() };
-}
-
-export interface HttpIntegrationResponse {
-  readonly prelude: { statusCode?: number; headers?: Record<string, string>; cookies?: string[] };
-  readonly body: Buffer;
-}
-
-export function readHttpIntegrationResponse(bytes: Buffer): HttpIntegrationResponse {
-  const end = bytes.indexOf(DELIMITER);
-  if (end < 0) throw new Error("no prelude delimiter (8 NUL bytes) in the streamed response");
-  return {
-    prelude: JSON.parse(bytes.subarray(0, end).toString("utf8")),
-    body: bytes.subarray(end + DELIMITER.length),
-  };
 }
