@@ -1,7 +1,8 @@
 /**
- * Packages a built Next.js app for the server Lambda: the standalone build's traced files (minus
- * what ./select.ts leaves out) plus, at the root, the bundled adapter as `index.mjs` (handler
- * `index.handler`) and `zonke-next.json`, which tells the adapter where the app sits.
+ * Packages a built Next.js app for the server Lambda: the standalone build's traced files, minus
+ * what ./select.ts leaves out by name and what ./trim.ts finds the server can never load, with
+ * their JavaScript minified (./minify.ts), plus, at the root, the bundled adapter as `index.mjs`
+ * (handler `index.handler`) and `zonke-next.json`, which tells the adapter where the app sits.
  *
  * The zip is deterministic (sorted entries, fixed times and modes: the same build gives the same
  * sha256) and is written by the shared `writeLambdaArtifact`, passed in by the CLI because it is
@@ -11,9 +12,11 @@
 import * as path from "node:path";
 import { collectFiles } from "./collect";
 import { PackagingError } from "./errors";
-import { formatLargest, largestFiles, mib, totalBytes } from "./report";
+import { minifyJavaScript, type MinifyResult } from "./minify";
+import { formatLargest, largestFiles, mib, size, totalBytes } from "./report";
 import { exclusionReason } from "./select";
 import { locateStandalone } from "./standalone";
+import { trimUnreachable } from "./trim";
 
 export type Architecture = "arm64" | "x86_64";
 
@@ -39,6 +42,16 @@ export interface PackageOptions {
   readonly maxUnzippedBytes: number;
   readonly writeArtifact: WriteArtifact;
   readonly log?: (line: string) => void;
+  /**
+   * Leave out the files of Next.js and React that nothing the server runs can load (./trim.ts).
+   * @default true
+   */
+  readonly trim?: boolean;
+  /**
+   * Take whitespace and comments out of the JavaScript (./minify.ts).
+   * @default true
+   */
+  readonly minify?: boolean;
 }
 
 export interface PackageResult {
@@ -48,6 +61,9 @@ export interface PackageResult {
   readonly unzippedBytes: number;
   readonly fileCount: number;
   readonly largest: ReadonlyArray<{ path: string; bytes: number }>;
+  /** What was left out, by reason, in the order the packager printed it. */
+  readonly leftOut: ReadonlyArray<{ reason: string; files: number; bytes: number }>;
+  readonly minified: MinifyResult;
 }
 
 export const RUNTIME = "nodejs22.x";
@@ -62,6 +78,14 @@ export function packageNextApp(options: PackageOptions): PackageResult {
   const { files: appFiles, excluded } = collectFiles(standalone.root, (relative) =>
     exclusionReason(relative, standalone.appPath),
   );
+  const trimmed =
+    options.trim === false
+      ? { leftOut: new Map(), notes: [] }
+      : trimUnreachable(appFiles, standalone.appPath);
+  for (const [reason, total] of trimmed.leftOut) excluded.set(reason, total);
+  const minified =
+    options.minify === false ? { files: 0, savedBytes: 0 } : minifyJavaScript(appFiles);
+
   const files = new Map<string, Uint8Array>([
     ["index.mjs", options.adapter],
     ["zonke-next.json", Buffer.from(`${JSON.stringify({ appDir: standalone.appPath })}\n`)],
@@ -77,7 +101,11 @@ export function packageNextApp(options: PackageOptions): PackageResult {
 
   log(`app ${standalone.appPath} from ${standalone.root}`);
   for (const [reason, { files: count, bytes }] of excluded) {
-    log(`left out ${count} files (${mib(bytes)}): ${reason}`);
+    log(`left out ${count} files (${size(bytes)}): ${reason}`);
+  }
+  for (const note of trimmed.notes) log(note);
+  if (minified.files > 0) {
+    log(`minified ${minified.files} JavaScript files (${size(minified.savedBytes)} less)`);
   }
   const largest = largestFiles(files, LARGEST_SHOWN);
   const unzippedBytes = totalBytes(files);
@@ -111,5 +139,11 @@ export function packageNextApp(options: PackageOptions): PackageResult {
   }
   log(`largest of ${files.size} files:`);
   for (const line of formatLargest(largest)) log(line);
-  return { ...written, fileCount: files.size, largest };
+  return {
+    ...written,
+    fileCount: files.size,
+    largest,
+    leftOut: [...excluded].map(([reason, total]) => ({ reason, ...total })),
+    minified,
+  };
 }

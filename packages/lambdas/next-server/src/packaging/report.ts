@@ -3,6 +3,11 @@ export function mib(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
+/** MiB from 1 MiB up, KiB below, so that small savings do not read as 0.0 MiB. */
+export function size(bytes: number): string {
+  return bytes >= 1024 * 1024 ? mib(bytes) : kib(bytes);
+}
+
 export function kib(bytes: number): string {
   return `${(bytes / 1024).toFixed(1)} KiB`;
 }

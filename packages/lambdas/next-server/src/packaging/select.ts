@@ -4,6 +4,8 @@
  * - sharp and `@img/*`: images are served by the separate image optimiser, and Next.js only
  *   requires sharp when `/_next/image` is asked of this server, which CloudFront never does;
  * - source maps, TypeScript declarations, `.next/cache` (build caches): never read by the server;
+ * - the build's file traces (the `*.nft.json` files in `.next`): only `next build` reads them
+ *   (next/dist/build/nft.js and build/utils.js; nothing under next/dist/server names them);
  * - the app's `.next/static` and `public/` (if copied in): CloudFront serves them from S3, and the
  *   server's file-system routes for them are then simply empty;
  * - READMEs and changelogs inside `node_modules`: documentation no code requires. Licence and
@@ -17,6 +19,10 @@ const RULES: ReadonlyArray<readonly [string, (path: string, appPath: string) => 
   ["source maps", (p) => p.endsWith(".map")],
   ["TypeScript declarations", (p) => /\.d\.[cm]?ts$/.test(p)],
   ["build caches (.next/cache)", (p) => /(?:^|\/)\.next\/cache\//.test(p)],
+  [
+    "file traces of the build (.next/**/*.nft.json)",
+    (p) => /(?:^|\/)\.next\/.*\.nft\.json$/.test(p),
+  ],
   [
     "static assets (served from S3)",
     (p, app) => under(p, app, ".next/static/") || under(p, app, "public/"),
