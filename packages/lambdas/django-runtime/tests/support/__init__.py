@@ -1,0 +1,1 @@
+"""Helpers for the zonke_runtime tests."""
