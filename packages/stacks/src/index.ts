@@ -3,6 +3,7 @@ export * from "./config/load";
 export * from "./config/errors";
 export * from "./config/define";
 export * from "./config/planned-names";
+export * from "./resource-names";
 export * from "./architectures/registry";
 export * from "./composers/types";
 export * from "./composers/zonke-stack";

@@ -5,6 +5,7 @@ import { AssetsBucket, Cdn, EdgeSigner, ImageOptimizer, NextServer, Warmer } fro
 import { composeAppData } from "./app-data";
 import { appArtifact, sharedArtifact } from "./artifacts";
 import { publicPathPatterns } from "./public-paths";
+import { appResourceNames } from "../resource-names";
 import { ZonkeStack } from "./zonke-stack";
 import type { AppContext } from "./types";
 
@@ -17,7 +18,8 @@ import type { AppContext } from "./types";
  */
 export function composeNextLambdaApp(context: AppContext): ZonkeStack[] {
   const { config, envName, env, appConfig, network } = context;
-  const name = `${config.project}-${envName}-${appConfig.name}`;
+  const names = appResourceNames(config.project, envName, appConfig.name);
+  const name = names.prefix;
   const appDir = path.resolve(context.root, appConfig.path);
   const stack = new ZonkeStack(context.app, name, {
     project: config.project,
@@ -41,7 +43,7 @@ export function composeNextLambdaApp(context: AppContext): ZonkeStack[] {
     logsKmsKeyArn: network.logsKmsKeyArn,
   });
   const server = new NextServer(stack, "Server", {
-    functionName: `${name}-server`,
+    functionName: names.nextServerFunction,
     artifact: appArtifact(appDir, appConfig.name, "next-server"),
     network: {
       region: env.region,

@@ -28,10 +28,11 @@ const branchName = z
   .refine((name) => !/[\s~^:?*[\\]|\.\.|^\/|\/$|\.lock$|@\{/.test(name), {
     error: "is not a valid git branch name",
   });
-const secretKey = z.string().regex(/^[A-Z_][A-Z0-9_]{0,127}$/, {
-  error:
-    "must be an environment variable name: uppercase letters, digits and _, not starting with a digit",
-});
+/** Secret key names are environment variable names; `zonke secrets` checks keys with this rule too. */
+export const SECRET_KEY_PATTERN = /^[A-Z_][A-Z0-9_]{0,127}$/;
+export const SECRET_KEY_RULE =
+  "must be an environment variable name: uppercase letters, digits and _, not starting with a digit";
+const secretKey = z.string().regex(SECRET_KEY_PATTERN, { error: SECRET_KEY_RULE });
 const int = (min: number, max: number) =>
   z
     .number({ error: `must be a whole number from ${min} to ${max}` })

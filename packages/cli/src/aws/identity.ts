@@ -1,0 +1,47 @@
+import { UsageError } from "../errors";
+import { awsStep } from "./errors";
+import { awsQuery, xmlText, type Credentials } from "./query";
+
+export interface CallerIdentity {
+  readonly account: string;
+  /** The IAM user or assumed role, named in access-denied messages. */
+  readonly arn: string;
+}
+
+/** `sts:GetCallerIdentity` (needs no permission): whose credentials are these? */
+export async function callerIdentity(
+  credentials: () => Promise<Credentials>,
+  region: string,
+): Promise<CallerIdentity> {
+  return awsStep(
+    { action: "sts:GetCallerIdentity", resource: "the caller's identity", region },
+    async () => {
+      const answer = await awsQuery({
+        service: "sts",
+        region,
+        credentials: await credentials(),
+        params: { Action: "GetCallerIdentity", Version: "2011-06-15" },
+      });
+      const account = xmlText(answer, "Account");
+      if (!account) throw new Error("sts:GetCallerIdentity answered without an Account");
+      return { account, arn: xmlText(answer, "Arn") ?? "(unknown caller)" };
+    },
+  );
+}
+
+/**
+ * Refuses to act with credentials for another account than the environment's: with a wrong
+ * AWS_PROFILE the secret would be "missing", or worse, another account's secret would change.
+ */
+export function checkAccount(
+  identity: CallerIdentity,
+  expected: { readonly account: string; readonly envName: string; readonly configName: string },
+): void {
+  if (identity.account !== expected.account) {
+    throw new UsageError(
+      `the AWS credentials in use are for account ${identity.account} (${identity.arn}), but ` +
+        `environment ${expected.envName} deploys to account ${expected.account} (${expected.configName}); ` +
+        "use that account's credentials (e.g. another AWS_PROFILE); nothing was changed",
+    );
+  }
+}

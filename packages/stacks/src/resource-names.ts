@@ -1,0 +1,42 @@
+import { LIVE_ALIAS } from "@zonke/modules";
+
+/**
+ * The physical names of an app's resources that tools outside Terraform address by name (the
+ * `zonke` CLI reads and writes the secret and rolls the servers). Composers take these names from
+ * here, so the stacks and the CLI cannot drift apart. A name is a resource's identity: changing
+ * one here replaces the resource on the next apply.
+ */
+export interface AppResourceNames {
+  /** `<project>-<env>-<app>`: the app's stack, and the prefix of its resources' names. */
+  readonly prefix: string;
+  /** `<project>/<env>/<app>`: the Secrets Manager secret holding the app's values (a JSON object). */
+  readonly secret: string;
+  /** `<project>-<env>-<app>-server`: the Next.js server function of an app on Lambda. */
+  readonly nextServerFunction: string;
+  /** The alias of the Next.js server function that serves traffic. */
+  readonly nextServerAlias: string;
+  /**
+   * `<project>-<env>`: the environment's ECS cluster. The ECS composers (Django on ECS, Next.js on
+   * ECS) must create the cluster and services under these names, or `zonke secrets --restart`
+   * cannot find them.
+   */
+  readonly ecsCluster: string;
+  /** `<project>-<env>-<app>`: the app's ECS service in `ecsCluster` (an app whose server runs on ECS). */
+  readonly ecsService: string;
+}
+
+export function appResourceNames(
+  project: string,
+  envName: string,
+  appName: string,
+): AppResourceNames {
+  const prefix = `${project}-${envName}-${appName}`;
+  return {
+    prefix,
+    secret: `${project}/${envName}/${appName}`,
+    nextServerFunction: `${prefix}-server`,
+    nextServerAlias: LIVE_ALIAS,
+    ecsCluster: `${project}-${envName}`,
+    ecsService: prefix,
+  };
+}
