@@ -21,6 +21,8 @@ options:
   --config <file>         the config file (default: zonke.config.ts; env ZONKE_CONFIG)
   --from-file <file>      set: read KEY=VALUE lines (dotenv syntax) from a file; - reads stdin
   --restart               set, unset: after the change, roll the servers onto the new values
+  --wait                  with --restart and restart: wait until an ECS service is stable on the
+                          new tasks (up to 10 minutes; a Lambda restart is complete without it)
   --reveal                get: print the value (only the value, for piping)
   -h, --help              print this help
 
@@ -46,11 +48,18 @@ export type SecretsCommand =
       readonly assignments: readonly Assignment[];
       readonly fromFile: string | undefined;
       readonly restart: boolean;
+      /** With `restart`: wait until the servers run the new values (ECS: the service is stable). */
+      readonly wait: boolean;
     }
-  | { readonly name: "unset"; readonly keys: readonly string[]; readonly restart: boolean }
+  | {
+      readonly name: "unset";
+      readonly keys: readonly string[];
+      readonly restart: boolean;
+      readonly wait: boolean;
+    }
   | { readonly name: "list" }
   | { readonly name: "get"; readonly key: string; readonly reveal: boolean }
-  | { readonly name: "restart" };
+  | { readonly name: "restart"; readonly wait: boolean };
 
 export type Invocation =
   | { readonly help: true }
@@ -70,6 +79,7 @@ export function parseInvocation(argv: readonly string[], env: NodeJS.ProcessEnv)
       config: { type: "string" },
       "from-file": { type: "string" },
       restart: { type: "boolean", default: false },
+      wait: { type: "boolean", default: false },
       reveal: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -90,15 +100,22 @@ export function parseInvocation(argv: readonly string[], env: NodeJS.ProcessEnv)
         : `unknown secrets command "${commandName}"; use one of ${COMMANDS.join(", ")}`,
     );
   }
-  const only = (flag: "from-file" | "restart" | "reveal", commands: readonly string[]) => {
+  const only = (flag: "from-file" | "restart" | "reveal" | "wait", commands: readonly string[]) => {
     const given = flag === "from-file" ? values[flag] !== undefined : values[flag];
     if (given && !commands.includes(commandName)) {
-      throw new UsageError(`--${flag} applies to ${commands.join(" and ")} only`);
+      const names = `${commands.slice(0, -1).join(", ")} and ${commands.at(-1)}`;
+      throw new UsageError(
+        `--${flag} applies to ${commands.length > 1 ? names : commands[0]} only`,
+      );
     }
   };
   only("from-file", ["set"]);
   only("restart", ["set", "unset"]);
   only("reveal", ["get"]);
+  only("wait", ["set", "unset", "restart"]);
+  if (values.wait && commandName !== "restart" && !values.restart) {
+    throw new UsageError("--wait waits for the restart: use it with --restart");
+  }
 
   const target: Target = {
     app: required(values.app, "--app <name>"),
@@ -111,7 +128,7 @@ export function parseInvocation(argv: readonly string[], env: NodeJS.ProcessEnv)
 function command(
   name: (typeof COMMANDS)[number],
   rest: readonly string[],
-  values: { "from-file"?: string; restart: boolean; reveal: boolean },
+  values: { "from-file"?: string; restart: boolean; reveal: boolean; wait: boolean },
 ): SecretsCommand {
   switch (name) {
     case "set": {
@@ -120,11 +137,11 @@ function command(
       if (assignments.length === 0 && fromFile === undefined) {
         throw new UsageError("set needs KEY=VALUE arguments or --from-file <file>");
       }
-      return { name, assignments, fromFile, restart: values.restart };
+      return { name, assignments, fromFile, restart: values.restart, wait: values.wait };
     }
     case "unset":
       if (rest.length === 0) throw new UsageError("unset needs the keys to remove: unset KEY...");
-      return { name, keys: rest, restart: values.restart };
+      return { name, keys: rest, restart: values.restart, wait: values.wait };
     case "get":
       // A second argument may be a value typed by mistake (`get KEY value`): never echo it.
       if (rest.length !== 1) throw new UsageError("get takes exactly one key: get KEY [--reveal]");
@@ -134,7 +151,7 @@ function command(
       if (rest.length > 0) {
         throw new UsageError(`${name} takes no arguments (got ${rest.length})`);
       }
-      return { name };
+      return name === "list" ? { name } : { name, wait: values.wait };
   }
 }
 

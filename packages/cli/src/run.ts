@@ -76,7 +76,7 @@ async function runSecrets(
   const target = resolveTarget(where, options.cwd);
 
   const session = createSession(target.region);
-  const identity = await callerIdentity(session.credentials, target.region);
+  const identity = await callerIdentity(session);
   checkAccount(identity, target);
 
   const print = printer(options.io);
@@ -94,6 +94,7 @@ async function runSecrets(
         caller: identity.arn,
         retryCommand: restartCommand,
         progress: print.err,
+        wait: "wait" in command && command.wait,
       })
     : undefined;
   // Before any change: a change that --restart cannot follow is not made.

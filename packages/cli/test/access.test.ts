@@ -2,9 +2,14 @@
  * Access denied, against a moto server of its own that enforces IAM (INITIAL_NO_AUTH_ACTION_COUNT:
  * the setup requests pass, every later one is checked against the caller's policies).
  */
+import {
+  CreateAccessKeyCommand,
+  CreateUserCommand,
+  PutUserPolicyCommand,
+} from "@aws-sdk/client-iam";
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { awsQuery, xmlText, type Credentials } from "../src/aws/query";
-import { writeConfig } from "./support/aws";
+import type { Credentials } from "../src/aws/session";
+import { iam, writeConfig } from "./support/aws";
 import { secretValue, spawnCli } from "./support/cli";
 import { startMotoServer, type MotoServer } from "./support/moto-server";
 
@@ -20,40 +25,31 @@ describe("a caller without write permission", () => {
 
   beforeAll(async () => {
     moto = await startMotoServer({ INITIAL_NO_AUTH_ACTION_COUNT: String(SETUP_REQUESTS) });
-    const iam = (params: Record<string, string>) =>
-      awsQuery({
-        service: "iam",
-        region: "us-east-1",
-        credentials: ADMIN,
-        endpoint: moto.endpoint,
-        params: { Version: "2010-05-08", ...params },
-      });
-    const user = await iam({ Action: "CreateUser", UserName: "reader" });
-    readerArn = xmlText(user, "Arn")!;
-    const key = await iam({ Action: "CreateAccessKey", UserName: "reader" });
-    reader = {
-      accessKeyId: xmlText(key, "AccessKeyId")!,
-      secretAccessKey: xmlText(key, "SecretAccessKey")!,
-    };
-    await iam({
-      Action: "PutUserPolicy",
-      UserName: "reader",
-      PolicyName: "read-secrets",
-      PolicyDocument: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Effect: "Allow",
-            Action: [
-              "sts:GetCallerIdentity",
-              "secretsmanager:GetSecretValue",
-              "secretsmanager:DescribeSecret",
-            ],
-            Resource: "*",
-          },
-        ],
+    const admin = iam({ endpoint: moto.endpoint, credentials: ADMIN });
+    const user = await admin.send(new CreateUserCommand({ UserName: "reader" }));
+    readerArn = user.User!.Arn!;
+    const { AccessKey } = await admin.send(new CreateAccessKeyCommand({ UserName: "reader" }));
+    reader = { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! };
+    await admin.send(
+      new PutUserPolicyCommand({
+        UserName: "reader",
+        PolicyName: "read-secrets",
+        PolicyDocument: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Action: [
+                "sts:GetCallerIdentity",
+                "secretsmanager:GetSecretValue",
+                "secretsmanager:DescribeSecret",
+              ],
+              Resource: "*",
+            },
+          ],
+        }),
       }),
-    });
+    );
     await new SecretsManagerClient({
       region: "eu-west-1",
       endpoint: moto.endpoint,

@@ -229,10 +229,18 @@ describe("refusals before anything is written", () => {
     ["lower_case", "lower_case", "lower_case must be an environment variable name"],
     ["9LIVES", "9LIVES", "9LIVES must be an environment variable name"],
     ["WITH-DASH", "WITH-DASH", "WITH-DASH must be an environment variable name"],
-    ["AWS_REGION", "AWS_REGION", "AWS_REGION is reserved: zonke and AWS set AWS_* variables"],
-    ["ZONKE_SECRET_ARNS", "ZONKE_SECRET_ARNS", "ZONKE_SECRET_ARNS is reserved"],
-    ["DB_PASSWORD", "DB_PASSWORD", "DB_PASSWORD is reserved: zonke and AWS set DB_* variables"],
-    ["NODE_ENV", "NODE_ENV", "NODE_ENV is reserved: zonke sets it"],
+    ["AWS_REGION", "AWS_REGION", "AWS_REGION is reserved: AWS sets AWS_* variables itself"],
+    [
+      "ZONKE_SECRET_ARNS",
+      "ZONKE_SECRET_ARNS",
+      "ZONKE_SECRET_ARNS is reserved: zonke's runtime sets ZONKE_* variables",
+    ],
+    [
+      "DB_PASSWORD",
+      "DB_PASSWORD",
+      "DB_PASSWORD is reserved: DB_* variables hold the database's address and credentials",
+    ],
+    ["NODE_ENV", "NODE_ENV", "NODE_ENV is reserved: zonke sets NODE_ENV on the servers"],
     ["a 129-character key", "K".repeat(129), "is 129 characters long; keys have at most 128"],
   ])("refuses %s", async (_, key, message) => {
     const p = await project();
@@ -373,27 +381,6 @@ describe("errors", () => {
     });
   });
 
-  it("refuses --restart for an app on ECS before changing anything (not built yet)", async () => {
-    const p = await project();
-    await createEmptySecret(`${p.name}/dev/api`);
-    const result = await runCli([
-      "secrets",
-      "set",
-      `DJANGO_SECRET_KEY=${secretValue()}`,
-      "--restart",
-      "--app",
-      "api",
-      "--env",
-      "dev",
-      "--config",
-      p.file,
-    ]);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`ECS service ${p.name}-dev-api (cluster ${p.name}-dev)`);
-    expect(result.stderr).toContain("nothing was changed");
-    expect(await currentValue(`${p.name}/dev/api`)).toBeUndefined();
-  });
-
   it.each([
     [["secrets", "get", "A", "B", "--app", "web", "--env", "dev"], "get takes exactly one key"],
     [
@@ -401,6 +388,8 @@ describe("errors", () => {
       "--reveal applies to get only",
     ],
     [["secrets", "get", "A", "--restart"], "--restart applies to set and unset only"],
+    [["secrets", "list", "--wait"], "--wait applies to set, unset and restart only"],
+    [["secrets", "set", "A=1", "--wait"], "--wait waits for the restart: use it with --restart"],
     [["secrets", "set", "A=1", "--env", "dev"], "missing --app <name>"],
     [["secrets", "frobnicate"], 'unknown secrets command "frobnicate"'],
     [["secrets", "list", "--bogus"], "Unknown option '--bogus'"],

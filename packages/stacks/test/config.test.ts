@@ -135,6 +135,31 @@ describe("a bad config", () => {
       /^apps\[0\]\.secrets\[0\] = "stripe-key": must be an environment variable name/,
     ],
     [
+      "secret name the AWS runtime sets",
+      (c) => (c.apps[0].secrets = ["API_KEY", "AWS_REGION"]),
+      /^apps\[0\]\.secrets\[1\] = "AWS_REGION": is reserved: AWS sets AWS_\* variables itself \(the Lambda runtime, and the AWS SDK's settings\); choose another name$/,
+    ],
+    [
+      "secret name zonke's runtime sets",
+      (c) => (c.apps[0].secrets = ["ZONKE_SECRET_ARNS"]),
+      /^apps\[0\]\.secrets\[0\] = "ZONKE_SECRET_ARNS": is reserved: zonke's runtime sets ZONKE_\* variables on the servers; choose another name$/,
+    ],
+    [
+      "secret name of the database settings",
+      (c) => (c.apps[1].secrets = ["DB_PASSWORD"]),
+      /^apps\[1\]\.secrets\[0\] = "DB_PASSWORD": is reserved: DB_\* variables hold the database's address and credentials \(from the RDS-managed secret\); choose another name$/,
+    ],
+    [
+      "secret named NODE_ENV",
+      (c) => (c.apps[0].secrets = ["NODE_ENV"]),
+      /^apps\[0\]\.secrets\[0\] = "NODE_ENV": is reserved: zonke sets NODE_ENV on the servers; choose another name$/,
+    ],
+    [
+      "secret name with a reserved prefix that also breaks the name rule (the name rule only)",
+      (c) => (c.apps[1].secrets = ["DB_password"]),
+      /^apps\[1\]\.secrets\[0\] = "DB_password": must be an environment variable name/,
+    ],
+    [
       "state bucket with an invalid name",
       (c) => (c.environments.prod.state.bucket = "Shop_State"),
       /^environments\.prod\.state\.bucket = "Shop_State": must be a valid S3 bucket name/,

@@ -1,6 +1,7 @@
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { UsageError } from "../errors";
 import { awsStep } from "./errors";
-import { awsQuery, xmlText, type Credentials } from "./query";
+import type { AwsSession } from "./session";
 
 export interface CallerIdentity {
   readonly account: string;
@@ -9,24 +10,21 @@ export interface CallerIdentity {
 }
 
 /** `sts:GetCallerIdentity` (needs no permission): whose credentials are these? */
-export async function callerIdentity(
-  credentials: () => Promise<Credentials>,
-  region: string,
-): Promise<CallerIdentity> {
-  return awsStep(
-    { action: "sts:GetCallerIdentity", resource: "the caller's identity", region },
-    async () => {
-      const answer = await awsQuery({
-        service: "sts",
-        region,
-        credentials: await credentials(),
-        params: { Action: "GetCallerIdentity", Version: "2011-06-15" },
-      });
-      const account = xmlText(answer, "Account");
-      if (!account) throw new Error("sts:GetCallerIdentity answered without an Account");
-      return { account, arn: xmlText(answer, "Arn") ?? "(unknown caller)" };
-    },
-  );
+export async function callerIdentity(session: AwsSession): Promise<CallerIdentity> {
+  const { region } = session;
+  const sts = new STSClient({ region, credentials: session.credentials, maxAttempts: 3 });
+  try {
+    return await awsStep(
+      { action: "sts:GetCallerIdentity", resource: "the caller's identity", region },
+      async () => {
+        const answer = await sts.send(new GetCallerIdentityCommand({}));
+        if (!answer.Account) throw new Error("sts:GetCallerIdentity answered without an Account");
+        return { account: answer.Account, arn: answer.Arn ?? "(unknown caller)" };
+      },
+    );
+  } finally {
+    sts.destroy();
+  }
 }
 
 /**

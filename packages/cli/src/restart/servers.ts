@@ -44,9 +44,13 @@ export function serverPlacement(target: ResolvedTarget): ServerPlacement {
     case "next-ecs-django-ecs":
       return ecs;
     case "django-lambda":
+      // Its server will be a container-image Lambda: a Lambda restart once the function exists.
       return {
         kind: "not-built",
-        reason: "the django-lambda architecture's server function is not built yet",
+        reason:
+          "the django-lambda architecture is not built yet (its server function, Django in a " +
+          "container-image Lambda, comes with issue 7 (Django monolith on Lambda)), so there is " +
+          "no server to restart (set and unset work without --restart)",
       };
   }
 }

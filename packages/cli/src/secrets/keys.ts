@@ -1,13 +1,5 @@
-import { SECRET_KEY_PATTERN, SECRET_KEY_RULE } from "@zonke/stacks";
+import { reservedSecretKey, SECRET_KEY_PATTERN, SECRET_KEY_RULE } from "@zonke/stacks";
 import { UsageError } from "../errors";
-
-/**
- * Names the platform sets itself, which an app secret must not shadow: `AWS_*` (Lambda and the
- * SDK), `ZONKE_*` (the zonke runtime), `DB_*` (the database credentials, loaded from the RDS
- * secret behind that prefix) and `NODE_ENV`.
- */
-export const RESERVED_PREFIXES = ["AWS_", "ZONKE_", "DB_"] as const;
-export const RESERVED_NAMES = ["NODE_ENV"] as const;
 
 /** A key and where it was given (`argument 2`, `.env line 7`), for messages. */
 export interface KeySource {
@@ -17,19 +9,17 @@ export interface KeySource {
 
 /**
  * Why `key` cannot be a secret key, or undefined when it can. Keys follow the config schema's
- * rule (`apps[].secrets`): environment variable names of at most 128 characters.
+ * rules for `apps[].secrets` (@zonke/stacks): environment variable names of at most 128
+ * characters, and none of the names the platform sets itself (`AWS_*`, `ZONKE_*`, `DB_*`,
+ * `NODE_ENV`: `reservedSecretKey`).
  */
 export function keyProblem(key: string): string | undefined {
   if (key.length > 128) {
     return `${key.slice(0, 32)}... is ${key.length} characters long; keys have at most 128`;
   }
   if (!SECRET_KEY_PATTERN.test(key)) return `${key} ${SECRET_KEY_RULE}`;
-  const prefix = RESERVED_PREFIXES.find((p) => key.startsWith(p));
-  if (prefix) return `${key} is reserved: zonke and AWS set ${prefix}* variables themselves`;
-  if ((RESERVED_NAMES as readonly string[]).includes(key)) {
-    return `${key} is reserved: zonke sets it on the servers`;
-  }
-  return undefined;
+  const reserved = reservedSecretKey(key);
+  return reserved === undefined ? undefined : `${key} ${reserved}`;
 }
 
 export interface CheckKeysOptions {

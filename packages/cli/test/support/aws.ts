@@ -1,6 +1,7 @@
 /**
  * What Terraform would have created, made directly in moto with the real SDK: secrets without a
- * value, IAM principals in other accounts, a server function with its `live` alias.
+ * value, IAM principals in other accounts, a server function with its `live` alias, an ECS
+ * service.
  */
 import { randomBytes } from "node:crypto";
 import { deflateRawSync } from "node:zlib";
@@ -14,16 +15,25 @@ import {
   SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
 import { CreateAliasCommand, CreateFunctionCommand, LambdaClient } from "@aws-sdk/client-lambda";
-import { awsQuery, xmlText, type Credentials } from "../../src/aws/query";
+import {
+  CreateClusterCommand,
+  CreateServiceCommand,
+  DescribeServicesCommand,
+  ECSClient,
+  RegisterTaskDefinitionCommand,
+  type Service,
+} from "@aws-sdk/client-ecs";
+import {
+  CreateAccessKeyCommand,
+  CreateRoleCommand,
+  CreateUserCommand,
+  IAMClient,
+} from "@aws-sdk/client-iam";
+import type { Credentials } from "../../src/aws/session";
 
 /** moto's account for the default test credentials. */
 export const DEFAULT_ACCOUNT = "123456789012";
 export const REGION = "eu-west-1";
-
-export const testCredentials = (): Credentials => ({
-  accessKeyId: process.env["AWS_ACCESS_KEY_ID"]!,
-  secretAccessKey: process.env["AWS_SECRET_ACCESS_KEY"]!,
-});
 
 export function secretsManager(region = REGION, credentials?: Credentials): SecretsManagerClient {
   return new SecretsManagerClient({ region, ...(credentials ? { credentials } : {}) });
@@ -31,6 +41,68 @@ export function secretsManager(region = REGION, credentials?: Credentials): Secr
 
 export function lambda(region = REGION): LambdaClient {
   return new LambdaClient({ region });
+}
+
+export function ecs(region = REGION): ECSClient {
+  return new ECSClient({ region });
+}
+
+/**
+ * An app's ECS service as its stack deploys it: the environment's cluster, a Fargate task
+ * definition that reads the declared keys from the app's secret (`secrets[].valueFrom`), and the
+ * service (moto counts `desiredCount` tasks as pending, none running: only 0 is ever stable).
+ */
+export async function createEcsService(options: {
+  readonly cluster: string;
+  readonly service: string;
+  readonly secret: string;
+  readonly keys: readonly string[];
+  /** @default 1 */
+  readonly desiredCount?: number;
+  /** @default "ECS" */
+  readonly deploymentController?: "ECS" | "CODE_DEPLOY" | "EXTERNAL";
+  /** Create the cluster too. @default true */
+  readonly createCluster?: boolean;
+}): Promise<Service> {
+  const client = ecs();
+  if (options.createCluster ?? true) {
+    await client.send(new CreateClusterCommand({ clusterName: options.cluster }));
+  }
+  const secretArn = `arn:aws:secretsmanager:${REGION}:${DEFAULT_ACCOUNT}:secret:${options.secret}`;
+  const { taskDefinition } = await client.send(
+    new RegisterTaskDefinitionCommand({
+      family: options.service,
+      requiresCompatibilities: ["FARGATE"],
+      networkMode: "awsvpc",
+      cpu: "256",
+      memory: "512",
+      containerDefinitions: [
+        {
+          name: "web",
+          image: `${DEFAULT_ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/${options.service}:1`,
+          essential: true,
+          secrets: options.keys.map((key) => ({ name: key, valueFrom: `${secretArn}:${key}::` })),
+        },
+      ],
+    }),
+  );
+  const { service } = await client.send(
+    new CreateServiceCommand({
+      cluster: options.cluster,
+      serviceName: options.service,
+      taskDefinition: taskDefinition!.taskDefinitionArn!,
+      desiredCount: options.desiredCount ?? 1,
+      launchType: "FARGATE",
+      deploymentController: { type: options.deploymentController ?? "ECS" },
+    }),
+  );
+  return service!;
+}
+
+/** The service as DescribeServices answers now. */
+export async function describeEcsService(cluster: string, service: string): Promise<Service> {
+  const answer = await ecs().send(new DescribeServicesCommand({ cluster, services: [service] }));
+  return answer.services![0]!;
 }
 
 /** A project name no other test uses, so that tests share moto without meeting. */
@@ -81,25 +153,41 @@ export async function versionStages(
 }
 
 /**
+ * IAM (global: signed for us-east-1). `account` sends moto's `x-moto-account-id` header, which
+ * makes moto act in that account.
+ */
+export function iam(
+  options: { account?: string; endpoint?: string; credentials?: Credentials } = {},
+) {
+  const client = new IAMClient({
+    region: "us-east-1",
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
+  });
+  const { account } = options;
+  if (account !== undefined) {
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        (args.request as { headers: Record<string, string> }).headers["x-moto-account-id"] =
+          account;
+        return next(args);
+      },
+      { step: "build", name: "motoAccountId" },
+    );
+  }
+  return client;
+}
+
+/**
  * Credentials of a new IAM user in `account`: moto answers GetCallerIdentity with the account of
  * the access key's user, and keeps that account's resources apart.
  */
 export async function accountCredentials(account: string): Promise<Credentials> {
-  const call = (params: Record<string, string>) =>
-    awsQuery({
-      service: "iam",
-      region: "us-east-1",
-      credentials: testCredentials(),
-      params: { Version: "2010-05-08", ...params },
-      headers: { "x-moto-account-id": account },
-    });
+  const client = iam({ account });
   const userName = `zonke-test-${randomBytes(4).toString("hex")}`;
-  await call({ Action: "CreateUser", UserName: userName });
-  const answer = await call({ Action: "CreateAccessKey", UserName: userName });
-  return {
-    accessKeyId: xmlText(answer, "AccessKeyId")!,
-    secretAccessKey: xmlText(answer, "SecretAccessKey")!,
-  };
+  await client.send(new CreateUserCommand({ UserName: userName }));
+  const { AccessKey } = await client.send(new CreateAccessKeyCommand({ UserName: userName }));
+  return { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! };
 }
 
 /** The Next.js server function as the stack deploys it: published, with the `live` alias. */
@@ -109,13 +197,8 @@ export async function createServerFunction(
   region = REGION,
 ): Promise<{ version: string }> {
   const roleName = `${functionName}-role`;
-  await awsQuery({
-    service: "iam",
-    region: "us-east-1",
-    credentials: testCredentials(),
-    params: {
-      Version: "2010-05-08",
-      Action: "CreateRole",
+  await iam().send(
+    new CreateRoleCommand({
       RoleName: roleName,
       AssumeRolePolicyDocument: JSON.stringify({
         Version: "2012-10-17",
@@ -127,8 +210,8 @@ export async function createServerFunction(
           },
         ],
       }),
-    },
-  });
+    }),
+  );
   const client = lambda(region);
   const created = await client.send(
     new CreateFunctionCommand({

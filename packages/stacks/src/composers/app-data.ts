@@ -7,6 +7,7 @@ import {
   type SecretSource,
 } from "@zonke/modules";
 import type { AppConfig, EnvironmentConfig, ZonkeConfig } from "../config/schema";
+import { appResourceNames } from "../resource-names";
 
 export interface AppData {
   readonly secret: AppSecret;
@@ -22,7 +23,8 @@ export interface AppData {
  * The data every app gets, whatever runs its code: its secret (`<project>/<env>/<app>`, a
  * container without a value) and, when the config asks for one, its PostgreSQL database in the
  * environment's isolated subnets, admitting only what the architecture lets in with `allowFrom`.
- * Architectures compose it; none copies it.
+ * Architectures compose it; none copies it. Names come from `appResourceNames`, which the `zonke`
+ * CLI uses to find the secret.
  */
 export function composeAppData(
   scope: Construct,
@@ -37,16 +39,16 @@ export function composeAppData(
   },
 ): AppData {
   const { config, envName, env, appConfig, network } = options;
-  const name = `${config.project}-${envName}-${appConfig.name}`;
+  const names = appResourceNames(config.project, envName, appConfig.name);
   const secret = new AppSecret(scope, "Secrets", {
-    name: `${config.project}/${envName}/${appConfig.name}`,
+    name: names.secret,
     keys: appConfig.secrets,
   });
   const secretSources: SecretSource[] = [{ arn: secret.arn, keys: appConfig.secrets }];
   if (!appConfig.database) return { secret, secretSources, environment: {} };
 
   const database = new Database(scope, "Database", {
-    identifier: `${name}-db`,
+    identifier: `${names.prefix}-db`,
     network: { vpcId: network.vpcId, isolatedSubnetIds: network.isolatedSubnetIds },
     engineVersion: appConfig.database.engineVersion,
     instanceClass: appConfig.database.instanceClass,

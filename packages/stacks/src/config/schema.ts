@@ -32,7 +32,42 @@ const branchName = z
 export const SECRET_KEY_PATTERN = /^[A-Z_][A-Z0-9_]{0,127}$/;
 export const SECRET_KEY_RULE =
   "must be an environment variable name: uppercase letters, digits and _, not starting with a digit";
-const secretKey = z.string().regex(SECRET_KEY_PATTERN, { error: SECRET_KEY_RULE });
+/**
+ * Variables the platform sets on the servers itself, which an app's secret must not shadow (a key
+ * of the secret becomes a variable of the same name), with the reason shown to the user. The config
+ * (`apps[].secrets`) and `zonke secrets` both refuse them, through `reservedSecretKey`.
+ */
+export const RESERVED_SECRET_KEY_PREFIXES: Readonly<Record<string, string>> = {
+  AWS_: "AWS sets AWS_* variables itself (the Lambda runtime, and the AWS SDK's settings)",
+  ZONKE_: "zonke's runtime sets ZONKE_* variables on the servers",
+  DB_: "DB_* variables hold the database's address and credentials (from the RDS-managed secret)",
+};
+export const RESERVED_SECRET_KEYS: Readonly<Record<string, string>> = {
+  NODE_ENV: "zonke sets NODE_ENV on the servers",
+};
+/**
+ * Why `key` cannot be an app secret's key because the platform sets that variable itself
+ * (`is reserved: ...`), or undefined when it is not reserved.
+ */
+export function reservedSecretKey(key: string): string | undefined {
+  const prefix = Object.keys(RESERVED_SECRET_KEY_PREFIXES).find((p) => key.startsWith(p));
+  const why =
+    prefix !== undefined
+      ? RESERVED_SECRET_KEY_PREFIXES[prefix]
+      : Object.hasOwn(RESERVED_SECRET_KEYS, key)
+        ? RESERVED_SECRET_KEYS[key]
+        : undefined;
+  return why === undefined ? undefined : `is reserved: ${why}; choose another name`;
+}
+
+const secretKey = z
+  .string()
+  .regex(SECRET_KEY_PATTERN, { error: SECRET_KEY_RULE })
+  .superRefine((key, ctx) => {
+    if (!SECRET_KEY_PATTERN.test(key)) return; // one problem per key: the name rule's
+    const reserved = reservedSecretKey(key);
+    if (reserved) ctx.addIssue({ code: "custom", message: reserved, input: key });
+  });
 const int = (min: number, max: number) =>
   z
     .number({ error: `must be a whole number from ${min} to ${max}` })
@@ -147,7 +182,10 @@ const app = z.strictObject({
   ecs: ecs.prefault({}),
   /** For a Django app: its PostgreSQL database. */
   database: database.optional(),
-  /** Names of the app's secrets, exposed to its servers as environment variables. */
+  /**
+   * Names of the app's secrets, exposed to its servers as environment variables; not the names the
+   * platform sets (AWS_*, ZONKE_*, DB_*, NODE_ENV: `reservedSecretKey`).
+   */
   secrets: z.array(secretKey).default([]),
 });
 
