@@ -8,13 +8,21 @@
 //    (@zonke/lambda-local), imports the function's index.mjs from its extracted folder, and invokes
 //    the handler with a Function URL GET / event. Measured from spawn to the first body byte our
 //    streaming handler writes, or to the result of a buffered handler (OpenNext's default wrapper,
-//    `aws-lambda`, is buffered). Medians of --cold-runs runs each, interleaved. Goal <= 0.8x.
-// 3. Warm latency of GET /: ours behind @zonke/lambda-local's Function URL front end (an HTTP
-//    server that turns each request into an event for a Lambda instance, a child process) against
-//    `next start`, over loopback HTTP with keep-alive; medians over --requests requests after
-//    warm-up, interleaved. Goal <= 1.10x. OpenNext behind the same front end, for reference.
+//    `aws-lambda`, is buffered). Both get the runtime's NODE_PATH, with a stand-in for
+//    /var/runtime/node_modules that holds the AWS SDK v3 as nodejs22.x does. Medians of
+//    --cold-runs runs each, interleaved. Goal <= 0.8x.
+// 3. Warm latency of GET / over loopback HTTP with keep-alive; medians over --requests requests
+//    after warm-up, all servers interleaved. A comparison is made only between servers behind the
+//    same kind of front:
+//    - the goal (<= 1.10x): ours against `next start`, each one process that serves HTTP itself.
+//      Ours runs behind @zonke/lambda-local's Function URL front in the same process (an HTTP
+//      server that turns each request into an event and the answer back into HTTP: on Lambda the
+//      Function URL service does this part, outside the function);
+//    - ours and OpenNext behind the same fronts: in-process, and lambda-local's usual one, where
+//      the instance is a child process (one IPC hop per request: the instance is faithful, the hop
+//      is not Lambda's), each also against `next start`.
 //
-//   npm run bench:next [-- --cold-runs 10 --requests 200 --rebuild]
+//   npm run bench:next [-- --cold-runs 20 --requests 200 --rebuild]
 //
 // Builds what is missing or older than the app's sources: example-next (`next build`), OpenNext's
 // output (`open-next build`, which runs next build itself), this repo's next-server package. Both
@@ -36,7 +44,7 @@ const openNextDir = path.join(appDir, ".open-next/server-functions/default");
 const require = createRequire(import.meta.url);
 const { values } = parseArgs({
   options: {
-    "cold-runs": { type: "string", default: "10" },
+    "cold-runs": { type: "string", default: "20" },
     requests: { type: "string", default: "200" },
     warmup: { type: "string", default: "30" },
     rebuild: { type: "boolean", default: false },
@@ -113,6 +121,26 @@ function ensureBuilds() {
   }
   execFileSync(process.execPath, ["scripts/build.mjs"], { cwd: nextServerDir, stdio: "inherit" });
 }
+
+// --- the runtime's node_modules ------------------------------------------------------------------
+/**
+ * A node_modules holding only `@aws-sdk`, standing in for the nodejs22.x runtime's
+ * /var/runtime/node_modules (the SDK v3 it provides). Its dependencies resolve from the real path
+ * of the link.
+ */
+function runtimeModules(work) {
+  const dir = path.join(work, "runtime", "node_modules");
+  fs.mkdirSync(dir, { recursive: true });
+  const lambdaRuntime = path.dirname(require.resolve("@zonke/lambda-runtime/package.json"));
+  const client = require.resolve("@aws-sdk/client-secrets-manager/package.json", {
+    paths: [lambdaRuntime],
+  });
+  fs.symlinkSync(path.dirname(path.dirname(client)), path.join(dir, "@aws-sdk"));
+  return dir;
+}
+
+/** NODE_PATH as the runtime sets it (its layers' folders first, then its own, then the task). */
+const nodePath = (runtime, taskRoot) => [runtime, taskRoot].join(":");
 
 // --- the two functions, as Lambda unpacks them ---------------------------------------------------
 async function prepareFunctions(work) {
@@ -239,6 +267,7 @@ function coldStart(contender) {
         env: {
           PATH: process.env.PATH,
           LAMBDA_TASK_ROOT: contender.taskRoot,
+          NODE_PATH: nodePath(contender.runtime, contender.taskRoot),
           ...LAMBDA_ENV,
           ...contender.env,
         },
@@ -318,12 +347,13 @@ async function startNextStart() {
   throw new Error("next start did not answer within 30 s");
 }
 
-async function startBehindFunctionUrl(name, taskRoot, env) {
+async function startBehindFunctionUrl(name, taskRoot, runtime, env) {
   const { startLambdaInstance, startFunctionUrlServer } = await import("@zonke/lambda-local");
   const instance = await startLambdaInstance({
     taskRoot,
     env: { ...LAMBDA_ENV, ...env },
     memoryMiB: 1536,
+    nodePath: [runtime],
   });
   const front = await startFunctionUrlServer({ target: instance, domainName: FUNCTION_URL_HOST });
   return {
@@ -364,17 +394,26 @@ async function inProcessFrontChild(taskRoot) {
   process.stdout.write(`${front.url}\n`);
 }
 
-async function startInProcessFront(name, taskRoot, env) {
+async function startInProcessFront(name, taskRoot, runtime, env) {
   const child = spawn(
     process.execPath,
     [import.meta.filename, "--child", "front", "--task", taskRoot],
     {
       cwd: taskRoot,
-      env: { PATH: process.env.PATH, LAMBDA_TASK_ROOT: taskRoot, ...LAMBDA_ENV, ...env },
-      stdio: ["ignore", "pipe", "inherit"],
+      env: {
+        PATH: process.env.PATH,
+        LAMBDA_TASK_ROOT: taskRoot,
+        NODE_PATH: nodePath(runtime, taskRoot),
+        ...LAMBDA_ENV,
+        ...env,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
     },
   );
   const exited = new Promise((resolve) => child.once("exit", resolve));
+  // Kept for an error message only: OpenNext's bundled SDK warns about Node.js 20 on stderr.
+  let errors = "";
+  child.stderr.on("data", (data) => (errors = `${errors}${data}`.slice(-20_000)));
   const url = await new Promise((resolve, reject) => {
     let out = "";
     child.stdout.on("data", (data) => {
@@ -382,7 +421,9 @@ async function startInProcessFront(name, taskRoot, env) {
       const match = /^(http:\/\/127\.0\.0\.1:\d+)$/m.exec(out);
       if (match) resolve(match[1]);
     });
-    child.once("exit", (code) => reject(new Error(`${name}: front end exited ${code}\n${out}`)));
+    child.once("exit", (code) =>
+      reject(new Error(`${name}: front end exited ${code}\n${out}\n${errors}`)),
+    );
   });
   return { name, url, stop: async () => (child.kill(), await exited) };
 }
@@ -444,6 +485,7 @@ async function main() {
   const running = [];
   try {
     const functions = await prepareFunctions(work);
+    const runtime = runtimeModules(work);
     const sizes = {
       ours: { ...folderSizes(functions.ours.taskRoot), artifactZip: functions.ours.zipBytes },
       openNext: folderSizes(functions.openNext.taskRoot),
@@ -456,28 +498,34 @@ async function main() {
         {
           name: "ours stream",
           taskRoot: functions.ours.taskRoot,
+          runtime,
           env: { ZONKE_RESPONSE_MODE: "stream" },
         },
         {
           name: "ours buffered",
           taskRoot: functions.ours.taskRoot,
+          runtime,
           env: { ZONKE_RESPONSE_MODE: "buffered" },
         },
-        { name: "OpenNext", taskRoot: functions.openNext.taskRoot, env: OPEN_NEXT_ENV },
+        { name: "OpenNext", taskRoot: functions.openNext.taskRoot, runtime, env: OPEN_NEXT_ENV },
       ],
       coldRuns,
     );
 
     console.log(`bench: warm GET / (${warmup} warm-up, then ${requests} each, interleaved)`);
+    const ours = { ZONKE_RESPONSE_MODE: "stream" };
     for (const start of [
       () => startNextStart(),
+      () => startInProcessFront("ours", functions.ours.taskRoot, runtime, ours),
+      () => startInProcessFront("OpenNext", functions.openNext.taskRoot, runtime, OPEN_NEXT_ENV),
+      () => startBehindFunctionUrl("ours, IPC", functions.ours.taskRoot, runtime, ours),
       () =>
-        startBehindFunctionUrl("ours", functions.ours.taskRoot, { ZONKE_RESPONSE_MODE: "stream" }),
-      () =>
-        startInProcessFront("ours in-process", functions.ours.taskRoot, {
-          ZONKE_RESPONSE_MODE: "stream",
-        }),
-      () => startBehindFunctionUrl("OpenNext", functions.openNext.taskRoot, OPEN_NEXT_ENV),
+        startBehindFunctionUrl(
+          "OpenNext, IPC",
+          functions.openNext.taskRoot,
+          runtime,
+          OPEN_NEXT_ENV,
+        ),
     ]) {
       running.push(await start());
     }
@@ -515,9 +563,13 @@ function report({ sizes, cold, warm, openNextMode, coldRuns, requests, warmup, p
     zipped: sizes.ours.zipped / sizes.openNext.zipped,
     coldStart: coldMedian["ours stream"] / coldMedian.OpenNext,
     coldStartBuffered: coldMedian["ours buffered"] / coldMedian.OpenNext,
+    // The goal: both one process serving HTTP (ours behind the in-process front).
     warm: warmMedian.ours / warmMedian["next start"],
-    warmInProcess: warmMedian["ours in-process"] / warmMedian["next start"],
     warmOpenNext: warmMedian.OpenNext / warmMedian["next start"],
+    warmVsOpenNext: warmMedian.ours / warmMedian.OpenNext,
+    warmIpc: warmMedian["ours, IPC"] / warmMedian["next start"],
+    warmOpenNextIpc: warmMedian["OpenNext, IPC"] / warmMedian["next start"],
+    warmVsOpenNextIpc: warmMedian["ours, IPC"] / warmMedian["OpenNext, IPC"],
   };
   const goal = (ratio, limit) => `<= ${limit}x: ${ratio <= limit ? "met" : "not met"}`;
   const rows = [
@@ -557,24 +609,45 @@ function report({ sizes, cold, warm, openNextMode, coldRuns, requests, warmup, p
       "",
     ],
     [
-      `warm GET / (median of ${requests})`,
+      `warm GET / (median of ${requests}), front in-process`,
       `${ms2(warmMedian.ours)} (p90 ${p90("ours")})`,
       `next start ${ms2(warmMedian["next start"])} (p90 ${p90("next start")})`,
       ratios.warm,
       goal(ratios.warm, 1.1),
     ],
     [
-      "  ours, front in-process (no IPC hop)",
-      `${ms2(warmMedian["ours in-process"])} (p90 ${p90("ours in-process")})`,
+      "  OpenNext, front in-process",
+      `${ms2(warmMedian.OpenNext)} (p90 ${p90("OpenNext")})`,
       `next start ${ms2(warmMedian["next start"])}`,
-      ratios.warmInProcess,
+      ratios.warmOpenNext,
+      "",
+    ],
+    [
+      "  ours vs OpenNext, same front in-process",
+      `${ms2(warmMedian.ours)}`,
+      `OpenNext ${ms2(warmMedian.OpenNext)}`,
+      ratios.warmVsOpenNext,
+      "",
+    ],
+    [
+      "warm GET /, front + instance (IPC hop)",
+      `${ms2(warmMedian["ours, IPC"])} (p90 ${p90("ours, IPC")})`,
+      `next start ${ms2(warmMedian["next start"])}`,
+      ratios.warmIpc,
       "",
     ],
     [
       "  OpenNext behind the same front",
-      `${ms2(warmMedian.OpenNext)} (p90 ${p90("OpenNext")})`,
+      `${ms2(warmMedian["OpenNext, IPC"])} (p90 ${p90("OpenNext, IPC")})`,
       `next start ${ms2(warmMedian["next start"])}`,
-      ratios.warmOpenNext,
+      ratios.warmOpenNextIpc,
+      "",
+    ],
+    [
+      "  ours vs OpenNext, same front + IPC hop",
+      `${ms2(warmMedian["ours, IPC"])}`,
+      `OpenNext ${ms2(warmMedian["OpenNext, IPC"])}`,
+      ratios.warmVsOpenNextIpc,
       "",
     ],
   ].map(([measure, ours, reference, ratio, target]) => [

@@ -11,7 +11,7 @@ import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secre
 import type { Credentials } from "../src/aws/session";
 import { iam, writeConfig } from "./support/aws";
 import { secretValue, spawnCli } from "./support/cli";
-import { startMotoServer, type MotoServer } from "./support/moto-server";
+import { startMotoServer, type MotoServer } from "@zonke/lambda-local";
 
 const ADMIN: Credentials = { accessKeyId: "AKIAADMIN", secretAccessKey: "admin" };
 /** CreateUser, CreateAccessKey, PutUserPolicy, CreateSecret. */

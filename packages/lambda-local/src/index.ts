@@ -37,3 +37,4 @@ export { headerValue, readRawHttpRequest, type RawHttpRequest } from "./raw-http
 export { writeHttpAnswer } from "./http-answer-writer";
 export { listenLocal, type AsyncListener, type LocalServer } from "./local-server";
 export { startFunctionUrlServer, type FunctionUrlServerOptions } from "./function-url-server";
+export { MOTO_SERVER, startMotoServer, type MotoServer } from "./moto-server";

@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { startMotoServer, type MotoServer } from "./moto-server";
+import { startMotoServer, type MotoServer } from "@zonke/lambda-local";
 
 declare global {
   var __zonkeMoto: MotoServer | undefined;

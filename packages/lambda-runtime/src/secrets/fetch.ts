@@ -14,13 +14,37 @@ export interface ClientTimeouts {
 
 type SecretsManagerModule = typeof import("@aws-sdk/client-secrets-manager");
 
+const SDK_CLIENT = "@aws-sdk/client-secrets-manager";
+
 /**
  * The SDK is required on first use, not when this package is imported: functions that only use
  * the warm protocol (or have no secrets) never pay for loading it at cold start.
+ *
+ * A function may leave the SDK out of its bundle (`@aws-sdk/*` external): the Lambda Node.js
+ * runtimes provide SDK v3 in /var/runtime/node_modules, on `NODE_PATH`. Whatever the runtime's
+ * version, it honours the settings `createSecretsClient` uses (`throwOnRequestTimeout` is newer
+ * than some runtimes' SDK, whose request timeout always throws). Where the SDK cannot be found,
+ * the error says so instead of Node's bare "Cannot find module".
  */
 function secretsManagerSdk(): SecretsManagerModule {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose, see above
-  return require("@aws-sdk/client-secrets-manager") as SecretsManagerModule;
+  try {
+    // A literal, so that a bundler that does bundle the SDK sees it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose, see above
+    return require("@aws-sdk/client-secrets-manager") as SecretsManagerModule;
+  } catch (error) {
+    const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+    if (
+      code === "MODULE_NOT_FOUND" &&
+      typeof message === "string" &&
+      message.includes(`'${SDK_CLIENT}'`)
+    ) {
+      throw new Error(
+        `Secrets are configured (ZONKE_SECRET_ARNS) but the AWS SDK for JavaScript v3 (${SDK_CLIENT}) cannot be loaded. The Lambda Node.js runtimes provide it in /var/runtime/node_modules; elsewhere, install it where the function can require it.`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
 }
 
 /**
@@ -52,7 +76,11 @@ export async function fetchSecretEntries(
   const { GetSecretValueCommand } = secretsManagerSdk();
   let secretString: string | undefined;
   try {
-    const answer = await client.send(new GetSecretValueCommand({ SecretId: source.secretId }));
+    // AWSCURRENT is the default on AWS; naming it also holds where a stage move is not yet
+    // reflected in the default (moto), and says which version the value is.
+    const answer = await client.send(
+      new GetSecretValueCommand({ SecretId: source.secretId, VersionStage: "AWSCURRENT" }),
+    );
     secretString = answer.SecretString;
   } catch (error) {
     throw explainFetchError(source.secretId, error);

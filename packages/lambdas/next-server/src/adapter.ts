@@ -6,15 +6,22 @@
  *   the status and headers go out in the stream's prelude, the body as Next.js writes it.
  *
  * A warm event (`{"zonke": "warm"}` from the warmer's direct Invoke) is answered with this
- * instance's id after the requested delay, without touching Next.js: the instance is already
- * initialised, which is the point of warming. In streaming mode the answer is JSON written to the
- * stream, which Invoke returns as the payload. Malformed events get a 400 that says what is
+ * instance's id after the requested delay, without serving a request: the instance is already
+ * initialised, which is the point of warming. While the answer is held, `warmUp` runs (Next.js
+ * loads every route's modules, once per instance), and the answer waits for it too. In streaming
+ * mode the answer is JSON written to the stream, which Invoke returns as the payload. Malformed events get a 400 that says what is
  * wrong. A buffered result over Lambda's 6 MB payload limit becomes a logged 500 instead of a
  * failed invocation (streamed responses are not held to that limit). Nothing throws out of a
  * handler.
  */
 import type { APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
-import { answerWarm, countInvocation, isWarmEvent, type WarmAnswer } from "@zonke/lambda-runtime";
+import {
+  answerWarm,
+  countInvocation,
+  isWarmEvent,
+  type WarmAnswer,
+  type WarmEvent,
+} from "@zonke/lambda-runtime";
 import { BadRequestError, readEvent } from "./event";
 import type { AwsLambdaGlobal, LambdaResponseStream } from "./lambda-runtime-global";
 import { errorFields, logLine } from "./log";
@@ -38,7 +45,23 @@ export function createAdapter(options: {
   readonly handler: NodeRequestHandler;
   /** The runtime's `awslambda` global; needed by `streaming` only. */
   readonly runtime?: AwsLambdaGlobal;
+  /**
+   * Run during a warm event's hold, e.g. Next.js's preload of every route. A failure is logged;
+   * the warm answer goes out anyway. @default - nothing
+   */
+  readonly warmUp?: () => Promise<void>;
 }): Adapter {
+  async function warm(event: WarmEvent, context?: Context): Promise<WarmAnswer> {
+    const warmUp = options.warmUp?.().catch((error: unknown) => {
+      logLine("error", "warm-up failed", {
+        ...(context?.awsRequestId ? { requestId: context.awsRequestId } : {}),
+        ...errorFields(error),
+      });
+    });
+    const [answer] = await Promise.all([answerWarm(event), warmUp]);
+    return answer;
+  }
+
   async function serveEvent(event: unknown, sink: ResponseSink, context?: Context): Promise<void> {
     countInvocation();
     const logFields = context?.awsRequestId ? { requestId: context.awsRequestId } : {};
@@ -64,10 +87,11 @@ export function createAdapter(options: {
 
   return {
     async buffered(event, context) {
-      if (isWarmEvent(event)) return answerWarm(event);
+      if (isWarmEvent(event)) return warm(event, context);
       const sink = new BufferedSink();
       await serveEvent(event, sink, context);
       const result = sink.result();
+      if (maxJsonBytes(result) <= MAX_BUFFERED_RESULT_BYTES) return result;
       const bytes = Buffer.byteLength(JSON.stringify(result));
       if (bytes <= MAX_BUFFERED_RESULT_BYTES) return result;
       // Lambda would fail the invocation and the viewer get a bare 502: answer, and say why.
@@ -85,7 +109,7 @@ export function createAdapter(options: {
 
     async streaming(event, responseStream, context) {
       if (isWarmEvent(event)) {
-        const answer = await answerWarm(event);
+        const answer = await warm(event, context);
         responseStream.setContentType("application/json");
         responseStream.write(JSON.stringify(answer));
         await new Promise<void>((resolve) => responseStream.end(resolve));
@@ -98,4 +122,19 @@ export function createAdapter(options: {
       await serveEvent(event, new StreamingSink(responseStream, options.runtime), context);
     },
   };
+}
+
+/**
+ * At least as many bytes as `JSON.stringify(result)` takes in UTF-8, without building it: a
+ * string's UTF-16 unit takes at most 6 bytes (`\\u001f`, or 3 for a character of the BMP, 4 per
+ * surrogate pair), plus quotes and separators. Only results near the limit are stringified.
+ */
+export function maxJsonBytes(result: APIGatewayProxyStructuredResultV2): number {
+  const string = (text: string | undefined) => (text === undefined ? 0 : 6 * text.length + 3);
+  let bytes = 128 + string(result.body);
+  for (const [name, value] of Object.entries(result.headers ?? {})) {
+    bytes += string(name) + string(String(value));
+  }
+  for (const cookie of result.cookies ?? []) bytes += string(cookie);
+  return bytes;
 }

@@ -6,6 +6,10 @@ import { Duplex } from "node:stream";
  * it, the HTTP/1.1 response bytes, goes to `output`, whose promise is the backpressure: Node sees
  * a slow socket while the Lambda response stream is full.
  *
+ * `output` gets bytes of its own, copied once: the writer may reuse its buffer as soon as the
+ * write is acknowledged, while the Lambda response stream (or the buffered result) still holds
+ * them.
+ *
  * It answers what Next.js and Node read from a socket: the peer's address, `encrypted` (the viewer
  * connection is HTTPS), and no-op timeouts (Lambda's own timeout applies).
  */
@@ -27,8 +31,24 @@ export class LambdaConnection extends Duplex {
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error) => void): void {
+    this.send(Buffer.from(chunk), done);
+  }
+
+  /**
+   * What Node wrote while the socket was corked, in one piece. `ServerResponse` corks the socket
+   * for the rest of the tick on each write, so the head and a chunk's size line, data and CRLF
+   * arrive together: one copy and one parse instead of one per piece, each waiting for the last.
+   */
+  override _writev(
+    chunks: ReadonlyArray<{ chunk: Buffer; encoding: BufferEncoding }>,
+    done: (error?: Error) => void,
+  ): void {
+    this.send(Buffer.concat(chunks.map((entry) => entry.chunk)), done);
+  }
+
+  private send(owned: Buffer, done: (error?: Error) => void): void {
     try {
-      Promise.resolve(this.output(chunk)).then(() => done(), done);
+      Promise.resolve(this.output(owned)).then(() => done(), done);
     } catch (error) {
       done(error as Error);
     }

@@ -5,9 +5,14 @@
  */
 export type LogFields = Record<string, unknown>;
 
-export function logLine(level: "info" | "error", message: string, fields: LogFields = {}): void {
+export function logLine(
+  level: "info" | "warn" | "error",
+  message: string,
+  fields: LogFields = {},
+): void {
   const line = JSON.stringify({ level, message, ...fields });
   if (level === "error") console.error(line);
+  else if (level === "warn") console.warn(line);
   else console.info(line);
 }
 

@@ -11,13 +11,27 @@
  *   404 page before rendering with `NextServer`. Its `requestHandler(req, res)` is a plain Node
  *   request listener.
  *
- * One change to the build's config: `experimental.isrFlushToDisk` is off. The package directory
- * is read-only on Lambda, so ISR and fetch-cache entries stay in this instance's memory
- * (`cacheMaxMemorySize`) instead of failing to be written to `.next/`.
+ * A few modules Next.js requires at startup only to build or develop are loaded when first used
+ * (./deferred-modules.ts).
+ *
+ * Two changes to the build's config:
+ *
+ * - `experimental.isrFlushToDisk` is off. The package directory is read-only on Lambda, so ISR and
+ *   fetch-cache entries stay in this instance's memory (`cacheMaxMemorySize`) instead of failing
+ *   to be written to `.next/`.
+ * - `experimental.preloadEntriesOnStart` is off at init, and the preload runs later, when the
+ *   warmer's event asks for it (`preloadEntries()`). Preloading at init (Next.js's default) loads
+ *   every route's modules before the first request; on a cold start that is time spent on routes
+ *   the request does not need. A warm event is held for its delay anyway, so an instance the
+ *   warmer keeps loads them there, and serves any route as fast as a preloaded `next start`. The
+ *   handle is Next.js's own `NextNodeServer.unstable_preloadEntries()`, reached through the render
+ *   server's `propagateServerField` (what Next.js's dev bundler uses to call the server). An app
+ *   whose config turns preloading off is never preloaded.
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import * as path from "node:path";
+import { deferNextModules, type InstalledDeferral } from "./deferred-modules";
 import type { NodeRequestHandler } from "./serve";
 
 /** Written by the packager next to the handler: where the app sits in the package. */
@@ -59,15 +73,48 @@ interface RouterServer {
   }): Promise<{ requestHandler: NodeRequestHandler }>;
 }
 
-/** Loads and initialises Next.js; resolves with its request handler. */
-export async function startNextServer(appDir: string): Promise<NodeRequestHandler> {
+/** `next/dist/server/lib/render-server`: the module that holds the router server's NextServer. */
+interface RenderServer {
+  getServerField(dir: string, field: string): Promise<unknown>;
+  propagateServerField(dir: string, field: string, args: unknown[]): Promise<void>;
+}
+
+/** When this instance loads every route's modules. */
+export type Preloading =
+  /** At the first warm event (the default). */
+  | "warm"
+  /** Never: the app's config turns `experimental.preloadEntriesOnStart` off. */
+  | "off"
+  /** Never: this Next.js has no `unstable_preloadEntries()` (it was reviewed for 16.4). */
+  | "unavailable";
+
+export interface NextServerHandle {
+  /** Next.js's request handler: the router server's `requestHandler`. */
+  readonly handler: NodeRequestHandler;
+  /** The startup modules loaded on first use (./deferred-modules.ts); undefined: none. */
+  readonly deferred: InstalledDeferral | undefined;
+  readonly preloading: Preloading;
+  /**
+   * Loads every route's modules, once per instance; later calls share the first. Resolves when
+   * they are loaded, at once when `preloading` is `off`. Rejects only when Next.js's preload
+   * itself fails (it ignores a route that fails to load, as at init).
+   */
+  preloadEntries(): Promise<void>;
+}
+
+/** Loads and initialises Next.js; resolves with its request handler and the preload. */
+export async function startNextServer(appDir: string): Promise<NextServerHandle> {
   const config = readBuildConfig(appDir);
+  const experimental = (config["experimental"] ?? {}) as Record<string, unknown>;
+  // Next.js's default is true; an app may turn it off.
+  const configured = experimental["preloadEntriesOnStart"] !== false;
   process.env["NODE_ENV"] = "production";
   process.env["__NEXT_PRIVATE_STANDALONE_CONFIG"] = JSON.stringify({
     ...config,
-    experimental: { ...(config["experimental"] as object | undefined), isrFlushToDisk: false },
+    experimental: { ...experimental, isrFlushToDisk: false, preloadEntriesOnStart: false },
   });
   process.chdir(appDir);
+  const deferred = deferNextModules(appDir);
   const requireFromApp = createRequire(path.join(appDir, "server.js"));
   requireFromApp("next"); // as server.js does: installs Next.js's require hooks first
   const routerServer = requireFromApp("next/dist/server/lib/router-server") as RouterServer;
@@ -80,8 +127,27 @@ export async function startNextServer(appDir: string): Promise<NodeRequestHandle
     dev: false,
     minimalMode: false,
   });
-  return requestHandler;
+  // Loaded by the router server already; the same module instance holds its NextServer.
+  const renderServer = requireFromApp("next/dist/server/lib/render-server") as RenderServer;
+  const preloading = !configured
+    ? "off"
+    : typeof (await renderServer.getServerField(appDir, PRELOAD_METHOD)) === "function"
+      ? "warm"
+      : "unavailable";
+  let preloaded: Promise<void> | undefined;
+  return {
+    handler: requestHandler,
+    deferred,
+    preloading,
+    preloadEntries() {
+      if (preloading !== "warm") return Promise.resolve();
+      preloaded ??= renderServer.propagateServerField(appDir, PRELOAD_METHOD, []);
+      return preloaded;
+    },
+  };
 }
+
+const PRELOAD_METHOD = "unstable_preloadEntries";
 
 function readBuildConfig(appDir: string): Record<string, unknown> {
   const file = path.join(appDir, ".next", "required-server-files.json");

@@ -53,15 +53,19 @@ const SINGLE = new Set([
 ]);
 
 export function lambdaResponseHead(head: ResponseHeadLines): LambdaResponseHead {
-  const connectionOptions = new Set(
-    head.headers
-      .filter(([name]) => name.toLowerCase() === "connection")
-      .flatMap(([, value]) => value.split(",").map((option) => option.trim().toLowerCase())),
-  );
+  const names = head.headers.map(([name]) => name.toLowerCase());
+  const connectionOptions = new Set<string>();
+  names.forEach((name, index) => {
+    if (name !== "connection") return;
+    for (const option of head.headers[index]![1].split(",")) {
+      connectionOptions.add(option.trim().toLowerCase());
+    }
+  });
   const headers: Record<string, string> = {};
   const cookies: string[] = [];
-  for (const [rawName, value] of head.headers) {
-    const name = rawName.toLowerCase();
+  for (let index = 0; index < names.length; index++) {
+    const name = names[index]!;
+    const value = head.headers[index]![1];
     if (DROPPED.has(name) || connectionOptions.has(name)) continue;
     if (name === "set-cookie") cookies.push(value);
     else if (!(name in headers)) headers[name] = value;

@@ -42,6 +42,7 @@ export class ResponseParser {
     return this.state !== "head";
   }
 
+  /** `data` must not change afterwards: body chunks are views of it (LambdaConnection copies). */
   async write(data: Buffer): Promise<void> {
     this.buffer = this.buffer.length === 0 ? data : Buffer.concat([this.buffer, data]);
     for (;;) {
@@ -121,9 +122,9 @@ export class ResponseParser {
     this.state = noBody ? "done" : chunked ? "chunk-size" : "raw";
   }
 
-  /** A copy: the writer may reuse its buffer once the socket write is acknowledged. */
+  /** A view, not a copy: `write` takes bytes that nobody changes afterwards. */
   private take(length: number): Buffer {
-    const taken = Buffer.from(this.buffer.subarray(0, length));
+    const taken = this.buffer.subarray(0, length);
     this.buffer = this.buffer.subarray(length);
     return taken;
   }

@@ -81,6 +81,59 @@ describe.each(MODES)("the adapter (%s mode)", (mode) => {
     expect(handler).not.toHaveBeenCalled();
   });
 
+  it("runs the warm-up during the hold, and answers only once it is done", async () => {
+    const steps: string[] = [];
+    let finishWarmUp = () => {};
+    const warmUp = jest.fn(
+      () =>
+        new Promise<void>((resolve) => {
+          steps.push("warm-up started");
+          finishWarmUp = () => {
+            steps.push("warm-up done");
+            resolve();
+          };
+        }),
+    );
+    const handler = jest.fn<Promise<void>, [IncomingMessage, ServerResponse]>();
+    const adapter = inProcessAdapter(handler, warmUp);
+    const answered = invoke(adapter, mode, { zonke: "warm", delayMs: 30 }).then((answer) => {
+      steps.push("answered");
+      return answer;
+    });
+    // Longer than the delay: the answer still waits for the warm-up.
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(steps).toEqual(["warm-up started"]);
+    finishWarmUp();
+    const answer = await answered;
+    expect(steps).toEqual(["warm-up started", "warm-up done", "answered"]);
+    const payload =
+      answer.type === "stream" ? JSON.parse(answer.bytes.toString("utf8")) : answer.result;
+    expect(payload).toMatchObject({ zonke: "warm", instanceId: currentInstanceId() });
+    expect(warmUp).toHaveBeenCalledTimes(1);
+    expect(handler).not.toHaveBeenCalled();
+  });
+
+  it("answers a warm event when the warm-up fails, and logs the failure once as JSON", async () => {
+    const errors = jest.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      const adapter = inProcessAdapter(jest.fn(), () =>
+        Promise.reject(new Error("route module failed to load")),
+      );
+      const answer = await invoke(adapter, mode, { zonke: "warm" });
+      const payload =
+        answer.type === "stream" ? JSON.parse(answer.bytes.toString("utf8")) : answer.result;
+      expect(payload).toMatchObject({ zonke: "warm", instanceId: currentInstanceId() });
+      expect(errors).toHaveBeenCalledTimes(1);
+      expect(JSON.parse(String(errors.mock.calls[0]![0]))).toMatchObject({
+        level: "error",
+        message: "warm-up failed",
+        errorMessage: "route module failed to load",
+      });
+    } finally {
+      errors.mockRestore();
+    }
+  });
+
   it.each(BAD_EVENTS)("answers %s with a 400 that says why", async (_label, event, reason) => {
     const handler = jest.fn<Promise<void>, [IncomingMessage, ServerResponse]>();
     const answer = await httpInProcess(inProcessAdapter(handler), mode, event);
@@ -125,6 +178,24 @@ describe.each(MODES)("the adapter (%s mode)", (mode) => {
     } finally {
       errors.mockRestore();
     }
+  });
+
+  it("sends the bytes the handler wrote, also when it reuses its buffer after the write", async () => {
+    const write = (res: ServerResponse, chunk: Buffer) =>
+      new Promise<void>((resolve) => res.write(chunk, () => resolve()));
+    const adapter = inProcessAdapter(async (_req, res) => {
+      // With a length, each write is the handler's own buffer, not a framed chunk.
+      res.writeHead(200, { "content-type": "text/plain; charset=utf-8", "content-length": "18" });
+      await write(res, Buffer.from("head-"));
+      const buffer = Buffer.from("first-");
+      await write(res, buffer);
+      // Allowed once the write is acknowledged: the bytes already belong to the socket.
+      buffer.write("reused");
+      await write(res, Buffer.from("second"));
+      res.end();
+    });
+    const answer = await httpInProcess(adapter, mode, functionUrlEvent());
+    expect(answer.text).toBe("head-first-second");
   });
 
   it("keeps the status and ends the body where it stopped when the handler fails mid-response", async () => {

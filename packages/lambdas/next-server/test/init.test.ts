@@ -1,14 +1,19 @@
 /**
  * Init of the packaged function: secrets from Secrets Manager into the environment before
- * Next.js starts (the real SDK client against a local Secrets Manager), the app's calls out
- * (the Django API), and init failures that say why.
+ * Next.js starts (the real SDK client, found on NODE_PATH as the nodejs22.x runtime provides it,
+ * against a local Secrets Manager), the app's calls out (the Django API), and init failures that
+ * say why.
  */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import * as path from "node:path";
 import { functionUrlEvent } from "./support/events";
 import {
   startFakeDjangoApi,
   startFakeSecretsManager,
   type FakeService,
 } from "./support/fake-services";
+import { fixture } from "./support/fixture";
 import { startNextServerInstance } from "./support/next-server-instance";
 import { byTestId, listItems } from "./support/html";
 
@@ -103,6 +108,39 @@ it("fails the init, naming the secret and the cause, when a secret cannot be rea
   );
   expect(message).toContain("deploy the stack that creates it");
   expect(message).toMatch(/"level":"error","message":"next server failed to start"/);
+});
+
+describe("the AWS SDK comes from the runtime, not the package", () => {
+  it("is not in the package: an instance without the runtime's SDK serves when no secret is configured", async () => {
+    const appRequire = createRequire(path.join(fixture().taskRoot, "index.mjs"));
+    expect(() => appRequire.resolve("@aws-sdk/client-secrets-manager")).toThrow(
+      /Cannot find module/,
+    );
+    expect(readFileSync(path.join(fixture().taskRoot, "index.mjs"), "utf8")).not.toContain(
+      "GetSecretValueCommand=",
+    );
+    const host = await startNextServerInstance("buffered", {}, { withRuntimeSdk: false });
+    try {
+      const home = await host.http(functionUrlEvent({ path: "/" }));
+      expect(home.statusCode).toBe(200);
+    } finally {
+      await host.stop();
+    }
+  });
+
+  it("fails the init, saying the SDK is missing, when a secret is configured and the runtime has no SDK", async () => {
+    const before = secretsManager.requests.length;
+    const failure = await startNextServerInstance(
+      "stream",
+      { ...awsEnvironment(), ZONKE_SECRET_ARNS: SECRET_ARN },
+      { withRuntimeSdk: false },
+    ).catch((error: Error) => error);
+    expect(failure).toBeInstanceOf(Error);
+    expect((failure as Error).message).toMatch(
+      /init failed: Secrets are configured \(ZONKE_SECRET_ARNS\) but the AWS SDK for JavaScript v3 \(@aws-sdk\/client-secrets-manager\) cannot be loaded\. The Lambda Node\.js runtimes provide it in \/var\/runtime\/node_modules/,
+    );
+    expect(secretsManager.requests.length).toBe(before);
+  });
 });
 
 it("fails the init on an unknown response mode", async () => {

@@ -4,9 +4,10 @@
  * spoofed internal headers, binary bodies both ways, malformed and warm events.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { readdirSync, statSync } from "node:fs";
+import { cpSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { gunzipSync } from "node:zlib";
+import { DEFERRED_MODULES } from "../src/deferred-modules";
 import { FUNCTION_URL_HOST, fromEdge, functionUrlEvent } from "./support/events";
 import { fixture } from "./support/fixture";
 import {
@@ -357,6 +358,45 @@ describe("a new instance", () => {
     }
   });
 
+  it("starts without the modules it does not run at startup (build, dev, static files)", async () => {
+    const host = await startNextServerInstance("buffered");
+    try {
+      const ready = host.logs.find((line) => line.includes('"message":"next server ready"'));
+      expect(JSON.parse(ready!)).toMatchObject({
+        deferredModules: { count: DEFERRED_MODULES.length, loaded: 0 },
+      });
+      expect((await host.http(functionUrlEvent({ path: "/" }))).statusCode).toBe(200);
+    } finally {
+      await host.stop();
+    }
+  });
+
+  it("answers the requires of its init from the package's require index", async () => {
+    const host = await startNextServerInstance("buffered");
+    try {
+      const ready = host.logs.find((line) => line.includes('"message":"next server ready"'));
+      const { requireIndex } = JSON.parse(ready!) as {
+        requireIndex: { entries: number; hits: number; misses: number; missed: string[] };
+      };
+      expect(requireIndex.hits).toBeGreaterThan(600);
+      // The scan saw every other require Next.js makes while it starts. These it leaves to Node:
+      // @swc/helpers resolves by the module-sync condition, which differs between Node 20 and 22,
+      // and the other two are not in the package (Next.js tries them and falls back).
+      expect(requireIndex.misses).toBe(requireIndex.missed.length);
+      expect(
+        requireIndex.missed.filter(
+          (missed) =>
+            !/^(?:@swc\/helpers\/_\/\w+|@opentelemetry\/api|next\/dist\/compiled\/webpack\/webpack-lib) from /.test(
+              missed,
+            ),
+        ),
+      ).toEqual([]);
+      expect((await host.http(functionUrlEvent({ path: "/" }))).statusCode).toBe(200);
+    } finally {
+      await host.stop();
+    }
+  });
+
   it("counts HTTP requests as invocations: a warm event after one is no cold start", async () => {
     const host = await startNextServerInstance("stream");
     try {
@@ -364,6 +404,95 @@ describe("a new instance", () => {
       expect(await warmAnswer(host)).toMatchObject({ zonke: "warm", coldStart: false });
     } finally {
       await host.stop();
+    }
+  });
+});
+
+describe("preloading every route's modules", () => {
+  const appDir = () => path.join(fixture().taskRoot, "apps/example-next");
+  /** Every App Router entry of the build, as files relative to the app. */
+  const routeFiles = (root = appDir()) =>
+    Object.values(
+      JSON.parse(readFileSync(path.join(root, ".next/server/app-paths-manifest.json"), "utf8")),
+    ).map((file) => `.next/server/${file as string}`);
+
+  /** Files the instance has loaded, relative to the app (Node's NODE_DEBUG=module lines). */
+  function loaded(host: NextServerInstance, root = appDir()): Set<string> {
+    return new Set(
+      host.logs.flatMap((line) => {
+        const file = /^MODULE \d+: load "(.+)" for module/.exec(line)?.[1];
+        return file === undefined ? [] : [path.relative(root, file)];
+      }),
+    );
+  }
+
+  /** The instance's stderr arrives beside its answers, not in order with them: wait for it. */
+  async function eventually(check: () => void): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return check();
+      } catch (error) {
+        if (attempt >= 50) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+  }
+
+  function readyLine(host: NextServerInstance): Record<string, unknown> | undefined {
+    const line = host.logs.find((entry) => entry.includes('"message":"next server ready"'));
+    return line === undefined ? undefined : JSON.parse(line);
+  }
+
+  it.each(MODES)(
+    "loads only the routes requests need until the first warm event, which loads them all (%s mode)",
+    async (mode) => {
+      const host = await startNextServerInstance(mode, { NODE_DEBUG: "module" });
+      try {
+        const routes = routeFiles();
+        expect(routes).toEqual(
+          expect.arrayContaining([".next/server/app/page.js", ".next/server/app/status/route.js"]),
+        );
+        expect(readyLine(host)).toMatchObject({ preloading: "warm" });
+        expect(routes.filter((file) => loaded(host).has(file))).toEqual([]);
+
+        await host.http(functionUrlEvent({ path: "/status" }));
+        await eventually(() => expect(loaded(host)).toContain(".next/server/app/status/route.js"));
+        expect(loaded(host)).not.toContain(".next/server/app/page.js");
+
+        await host.invoke({ zonke: "warm", delayMs: 0 });
+        await eventually(() =>
+          expect(routes.filter((file) => !loaded(host).has(file))).toEqual([]),
+        );
+        expect(await host.nodeResponses()).toBe(1);
+      } finally {
+        await host.stop();
+      }
+    },
+  );
+
+  it("never preloads an app whose config turns preloadEntriesOnStart off", async () => {
+    const taskRoot = path.join(fixture().workDir, "task-no-preload");
+    cpSync(fixture().taskRoot, taskRoot, { recursive: true });
+    const configFile = path.join(taskRoot, "apps/example-next/.next/required-server-files.json");
+    const serverFiles = JSON.parse(readFileSync(configFile, "utf8"));
+    serverFiles.config.experimental.preloadEntriesOnStart = false;
+    writeFileSync(configFile, JSON.stringify(serverFiles));
+    const root = path.join(taskRoot, "apps/example-next");
+    const host = await startNextServerInstance("buffered", { NODE_DEBUG: "module" }, { taskRoot });
+    try {
+      expect(readyLine(host)).toMatchObject({ preloading: "off" });
+      await host.invoke({ zonke: "warm", delayMs: 0 });
+      const home = await host.http(functionUrlEvent({ path: "/" }));
+      expect(home.statusCode).toBe(200);
+      await eventually(() => expect(loaded(host, root)).toContain(".next/server/app/page.js"));
+      expect(
+        routeFiles(root).filter(
+          (file) => file !== ".next/server/app/page.js" && loaded(host, root).has(file),
+        ),
+      ).toEqual([]);
+    } finally {
+      await host.stop();
+      rmSync(taskRoot, { recursive: true, force: true });
     }
   });
 });

@@ -86,6 +86,39 @@ describe("the example-next package", () => {
     expect(appRequire.resolve("next")).toContain(fixture().taskRoot);
   });
 
+  it("indexes the relative requires of what it ships, each where Node.js's own resolver finds it", async () => {
+    const { taskRoot } = fixture();
+    const index = JSON.parse(
+      readFileSync(path.join(taskRoot, "zonke-require-index.json"), "utf8"),
+    ) as Record<string, Record<string, string>>;
+    const entries = Object.values(index).reduce((sum, dir) => sum + Object.keys(dir).length, 0);
+    expect(entries).toBeGreaterThan(500);
+    // In a plain Node process (jest has a resolver of its own), on the extracted package.
+    const script = `
+      const { createRequire } = require("node:module");
+      const path = require("node:path");
+      const [root, file] = process.argv.slice(1);
+      const index = JSON.parse(require("node:fs").readFileSync(file, "utf8"));
+      const wrong = [];
+      for (const [dir, requests] of Object.entries(index)) {
+        const from = createRequire(path.join(root, dir, "importer.js"));
+        for (const [request, target] of Object.entries(requests)) {
+          let found;
+          try { found = from.resolve(request); } catch (error) { found = error.code; }
+          if (found !== path.join(root, dir, target)) wrong.push([dir, request, target, found]);
+        }
+      }
+      process.stdout.write(JSON.stringify(wrong));
+    `;
+    const { stdout } = await run(process.execPath, [
+      "-e",
+      script,
+      taskRoot,
+      path.join(taskRoot, "zonke-require-index.json"),
+    ]);
+    expect(JSON.parse(stdout)).toEqual([]);
+  });
+
   it("printed the sizes and the ten largest files", () => {
     const log = fixture().packageLog;
     expect(log).toMatch(/\d+ files: \d+\.\d MiB zipped, \d+\.\d MiB unzipped \(arm64\)/);
@@ -201,6 +234,7 @@ describe("packaging rules on a small standalone build", () => {
       "node_modules/next/package.json",
       "shared/linked/index.js",
       "zonke-next.json",
+      "zonke-require-index.json",
     ]);
     expect(packaged.result.zipFile).toBe(path.join(packaged.outDir, "next-server-x86_64.zip"));
   });

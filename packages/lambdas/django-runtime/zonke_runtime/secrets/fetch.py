@@ -104,7 +104,9 @@ class SecretsReader:
 def fetch_secret_entries(client: Any, source: SecretSource) -> dict[str, str]:
     """Reads one secret and returns the environment variables it defines."""
     try:
-        answer = client.get_secret_value(SecretId=source.secret_id)
+        # AWSCURRENT is the default on AWS; naming it also holds where a stage move is not yet
+        # reflected in the default (moto), and says which version the value is.
+        answer = client.get_secret_value(SecretId=source.secret_id, VersionStage="AWSCURRENT")
     except Exception as error:
         raise explain_fetch_error(source.secret_id, error) from error
     return environment_entries(source, answer.get("SecretString"))

@@ -50,6 +50,19 @@ export class ModuleResolver {
   }
 
   /**
+   * Every request resolved so far that found a file of the package, as [directory of the
+   * importer, request (after the alias), file], all relative to the root with `/` separators.
+   */
+  resolutions(): Array<[string, string, string]> {
+    const found: Array<[string, string, string]> = [];
+    for (const [key, file] of this.resolved) {
+      const [dir, request] = key.split("\0") as [string, string];
+      if (file !== undefined) found.push([dir, request, file]);
+    }
+    return found;
+  }
+
+  /**
    * Every file a computed path can load, given its static start (`./locale/`, `pkg/dist/x-`) or
    * an esbuild glob (`./locale/` then `**` and `/*`): all files whose path starts there.
    */

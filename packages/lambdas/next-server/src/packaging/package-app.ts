@@ -2,7 +2,9 @@
  * Packages a built Next.js app for the server Lambda: the standalone build's traced files, minus
  * what ./select.ts leaves out by name and what ./trim.ts finds the server can never load, with
  * their JavaScript minified (./minify.ts), plus, at the root, the bundled adapter as `index.mjs`
- * (handler `index.handler`) and `zonke-next.json`, which tells the adapter where the app sits.
+ * (handler `index.handler`), `zonke-next.json`, which tells the adapter where the app sits, and
+ * `zonke-require-index.json`, where the relative requires of the files lead (./require-index.ts;
+ * only when the files were trimmed, which is what resolves them).
  *
  * The zip is deterministic (sorted entries, fixed times and modes: the same build gives the same
  * sha256) and is written by the shared `writeLambdaArtifact`, passed in by the CLI because it is
@@ -14,6 +16,7 @@ import { collectFiles } from "./collect";
 import { PackagingError } from "./errors";
 import { minifyJavaScript, type MinifyResult } from "./minify";
 import { formatLargest, largestFiles, mib, size, totalBytes } from "./report";
+import { REQUIRE_INDEX_FILE } from "./require-index";
 import { exclusionReason } from "./select";
 import { locateStandalone } from "./standalone";
 import { trimUnreachable } from "./trim";
@@ -80,7 +83,7 @@ export function packageNextApp(options: PackageOptions): PackageResult {
   );
   const trimmed =
     options.trim === false
-      ? { leftOut: new Map(), notes: [] }
+      ? { leftOut: new Map(), notes: [], requireIndex: undefined }
       : trimUnreachable(appFiles, standalone.appPath);
   for (const [reason, total] of trimmed.leftOut) excluded.set(reason, total);
   const minified =
@@ -90,6 +93,9 @@ export function packageNextApp(options: PackageOptions): PackageResult {
     ["index.mjs", options.adapter],
     ["zonke-next.json", Buffer.from(`${JSON.stringify({ appDir: standalone.appPath })}\n`)],
   ]);
+  if (trimmed.requireIndex) {
+    files.set(REQUIRE_INDEX_FILE, Buffer.from(`${JSON.stringify(trimmed.requireIndex)}\n`));
+  }
   for (const [relative, bytes] of appFiles) {
     if (files.has(relative)) {
       throw new PackagingError(

@@ -25,7 +25,12 @@ import { scanModules, type Defines, type ScannedModule } from "./module-scan";
 import { REVIEWED_PACKAGES, nextRequireHookAlias } from "./reviewed-packages";
 
 /** What the adapter requires from the app's directory (src/next-server.ts startNextServer). */
-const ADAPTER_REQUIRES = ["next", "next/dist/server/lib/router-server"];
+const ADAPTER_REQUIRES = [
+  "next",
+  "next/package.json",
+  "next/dist/server/lib/router-server",
+  "next/dist/server/lib/render-server",
+];
 
 export const UNREACHABLE = "not loaded by anything the server runs (static scan)";
 
@@ -34,6 +39,8 @@ export interface PruneResult {
   readonly unreachable: ReadonlyMap<string, string>;
   /** Why a reviewed package was kept whole, if one was. */
   readonly notes: readonly string[];
+  /** What the requests seen by the scan resolved to (ModuleResolver.resolutions). */
+  readonly resolutions: ReadonlyArray<readonly [string, string, string]>;
 }
 
 export interface PruneInput {
@@ -83,7 +90,11 @@ export function findUnreachable(input: PruneInput): PruneResult {
   for (const file of [...unreachable.keys()]) {
     if (notes.has(packageOf(file)!.dir)) unreachable.delete(file);
   }
-  return { unreachable, notes: [...notes.values()] };
+  return {
+    unreachable,
+    notes: [...notes.values()],
+    resolutions: scan.resolver.resolutions(),
+  };
 }
 
 class ReachabilityScan {

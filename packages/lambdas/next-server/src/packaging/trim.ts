@@ -11,12 +11,15 @@ import * as path from "node:path";
 import { readBuildConditions } from "./build-conditions";
 import { configuredModules } from "./configured-modules";
 import { findUnreachable } from "./prune";
+import { buildRequireIndex, type RequireIndex } from "./require-index";
 
 export interface TrimResult {
   /** reason -> files and bytes left out for it */
   readonly leftOut: Map<string, { files: number; bytes: number }>;
   /** Conditions that did not hold and packages kept whole, with why. */
   readonly notes: readonly string[];
+  /** Where the requires of the files that stay lead (./require-index.ts). */
+  readonly requireIndex: RequireIndex;
 }
 
 /** Deletes the unreachable files from `files` (paths relative to the standalone root). */
@@ -43,7 +46,7 @@ export function trimUnreachable(files: Map<string, Uint8Array>, appPath: string)
     const conditions = readBuildConditions(scratch, appPath, readJson);
     const serverFiles = readJson(inApp(".next/required-server-files.json")) as
       { config?: unknown } | undefined;
-    const { unreachable, notes } = findUnreachable({
+    const { unreachable, notes, resolutions } = findUnreachable({
       root: scratch,
       files: [...files.keys()],
       appPath,
@@ -57,7 +60,11 @@ export function trimUnreachable(files: Map<string, Uint8Array>, appPath: string)
       leftOut.set(reason, { files: total.files + 1, bytes: total.bytes + files.get(file)!.length });
       files.delete(file);
     }
-    return { leftOut, notes: [...conditions.notApplied, ...notes] };
+    return {
+      leftOut,
+      notes: [...conditions.notApplied, ...notes],
+      requireIndex: buildRequireIndex(resolutions, files),
+    };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

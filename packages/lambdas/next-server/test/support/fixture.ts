@@ -12,6 +12,8 @@ export interface Fixture {
   readonly workDir: string;
   /** The package CLI's output. */
   readonly packageLog: string;
+  /** Stands in for the runtime's /var/runtime/node_modules: only `@aws-sdk` (./global-setup.ts). */
+  readonly runtimeModules: string;
 }
 
 export const FIXTURE_ENV = "ZONKE_NEXT_SERVER_FIXTURE";

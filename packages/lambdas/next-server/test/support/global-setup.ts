@@ -4,11 +4,22 @@
  * real CLI into a temporary directory, and extract the zip there as Lambda would (/var/task).
  * Test files read the paths from ZONKE_NEXT_SERVER_FIXTURE (./fixture.ts).
  *
+ * It also makes the stand-in for the runtime's /var/runtime/node_modules: a folder with only
+ * `@aws-sdk`, which the adapter does not bundle (the nodejs22.x runtime provides SDK v3).
+ *
  * The temporary directory is outside the repository on purpose: Node resolves modules upwards,
  * and inside the repo the package could quietly load sharp or Next.js from the root node_modules.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { extractLambdaArtifact } from "@zonke/lambda-local";
@@ -42,10 +53,29 @@ export default async function globalSetup(): Promise<void> {
     outDir,
     workDir,
     packageLog,
+    runtimeModules: runtimeModules(workDir),
   };
   const fixtureFile = path.join(workDir, "fixture.json");
   writeFileSync(fixtureFile, JSON.stringify(fixture, null, 2));
   process.env[FIXTURE_ENV] = fixtureFile;
+}
+
+/**
+ * A node_modules holding only `@aws-sdk`, like the nodejs22.x runtime's own. The SDK's own
+ * dependencies resolve from the real path of the link (the repository's node_modules); nothing
+ * else of the repository is reachable from the package.
+ */
+function runtimeModules(workDir: string): string {
+  const dir = path.join(workDir, "runtime", "node_modules");
+  mkdirSync(dir, { recursive: true });
+  // The version @zonke/lambda-runtime depends on (its loader requires the client).
+  const runtimePackage = path.dirname(require.resolve("@zonke/lambda-runtime/package.json"));
+  const client = require.resolve("@aws-sdk/client-secrets-manager/package.json", {
+    paths: [runtimePackage],
+  });
+  const sdk = path.dirname(path.dirname(client));
+  symlinkSync(sdk, path.join(dir, "@aws-sdk"));
+  return dir;
 }
 
 /** Runs next build when the standalone output is missing or older than any app source. */

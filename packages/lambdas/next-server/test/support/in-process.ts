@@ -15,8 +15,15 @@ import type { Mode } from "./next-server-instance";
 
 export const MODES: readonly Mode[] = ["stream", "buffered"];
 
-export function inProcessAdapter(handler: NodeRequestHandler): Adapter {
-  return createAdapter({ handler, runtime: localAwsLambda as unknown as AwsLambdaGlobal });
+export function inProcessAdapter(
+  handler: NodeRequestHandler,
+  warmUp?: () => Promise<void>,
+): Adapter {
+  return createAdapter({
+    handler,
+    runtime: localAwsLambda as unknown as AwsLambdaGlobal,
+    ...(warmUp ? { warmUp } : {}),
+  });
 }
 
 /** Invokes `adapter` in `mode`; resolves with the raw payload (stream) or the result (buffered). */

@@ -1,6 +1,7 @@
 /**
  * moto's server (a local AWS API, from the project's virtualenv made by scripts/bootstrap-python)
- * on 127.0.0.1 and a free port. The caller stops it with `stop()`.
+ * on 127.0.0.1 and a free port, for tests of code that calls AWS through the real SDK. The caller
+ * stops it with `stop()`.
  */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
@@ -8,7 +9,8 @@ import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 
-const REPO_ROOT = path.resolve(__dirname, "../../../..");
+// dist/ or src/ of packages/lambda-local, three levels below the repository root.
+const REPO_ROOT = path.resolve(__dirname, "../../..");
 export const MOTO_SERVER = path.join(REPO_ROOT, ".venv/bin/moto_server");
 
 export interface MotoServer {
