@@ -19,12 +19,26 @@ export interface ArtifactFunctionVpc {
   readonly securityGroupIds: readonly string[];
 }
 
+/** A container image in ECR, pinned by digest (`<repository url>@sha256:...`). */
+export interface ContainerImageCode {
+  readonly imageUri: string;
+  readonly architecture: "arm64" | "x86_64";
+  /** Overrides the image's CMD, e.g. the handler the runtime interface client loads. */
+  readonly command?: readonly string[];
+}
+
+const isImage = (code: LambdaArtifact | ContainerImageCode): code is ContainerImageCode =>
+  "imageUri" in code;
+
 export interface ArtifactFunctionProps {
   /** The function's name, e.g. `shop-prod-web-server` (checked against AWS's limits). */
   readonly functionName: string;
   readonly description: string;
-  /** The built package (a Lambda package's `artifact.json`, see readLambdaArtifact). */
-  readonly artifact: LambdaArtifact;
+  /**
+   * The code: a built zip package (a Lambda package's `artifact.json`, see readLambdaArtifact) or
+   * a container image pinned by digest.
+   */
+  readonly code: LambdaArtifact | ContainerImageCode;
   readonly memoryMiB: number;
   readonly timeoutSec: number;
   /** @default {} */
@@ -96,20 +110,11 @@ export class ArtifactFunction extends Construct {
     });
     new IamRolePolicy(this, "RolePolicy", { role: this.role.id, policy: permissions.json });
 
-    const code = new TerraformAsset(this, "Code", {
-      path: props.artifact.zip,
-      type: AssetType.FILE,
-      assetHash: props.artifact.sha256,
-    });
     this.function = new LambdaFunction(this, "Resource", {
       functionName: this.functionName,
       description: props.description,
       role: this.role.arn,
-      filename: code.path,
-      sourceCodeHash: sourceCodeHash(props.artifact),
-      handler: props.artifact.handler,
-      runtime: props.artifact.runtime,
-      architectures: [props.artifact.architecture],
+      ...this.codeSettings(props.code),
       memorySize: props.memoryMiB,
       timeout: props.timeoutSec,
       publish: props.publish ?? false,
@@ -131,6 +136,29 @@ export class ArtifactFunction extends Construct {
       tracingConfig: { mode: "Active" },
       dependsOn: [this.logGroup],
     });
+  }
+
+  private codeSettings(code: LambdaArtifact | ContainerImageCode) {
+    if (isImage(code)) {
+      return {
+        packageType: "Image",
+        imageUri: code.imageUri,
+        architectures: [code.architecture],
+        ...(code.command ? { imageConfig: { command: [...code.command] } } : {}),
+      };
+    }
+    const asset = new TerraformAsset(this, "Code", {
+      path: code.zip,
+      type: AssetType.FILE,
+      assetHash: code.sha256,
+    });
+    return {
+      filename: asset.path,
+      sourceCodeHash: sourceCodeHash(code),
+      handler: code.handler,
+      runtime: code.runtime,
+      architectures: [code.architecture],
+    };
   }
 }
 
@@ -167,15 +195,17 @@ function networkInterfaceStatements(vpc: ArtifactFunctionVpc): DataAwsIamPolicyD
 
 function validate(props: ArtifactFunctionProps): void {
   const name = props.functionName;
-  if (!/^[0-9a-f]{64}$/.test(props.artifact.sha256)) {
-    throw new ValidationError(
-      `${name}: artifact sha256 "${props.artifact.sha256}" is not a hex SHA-256`,
-    );
-  }
-  if (!props.artifact.zip.startsWith("/")) {
-    throw new ValidationError(
-      `${name}: artifact zip "${props.artifact.zip}" must be an absolute path`,
-    );
+  if (!isImage(props.code)) {
+    if (!/^[0-9a-f]{64}$/.test(props.code.sha256)) {
+      throw new ValidationError(
+        `${name}: artifact sha256 "${props.code.sha256}" is not a hex SHA-256`,
+      );
+    }
+    if (!props.code.zip.startsWith("/")) {
+      throw new ValidationError(
+        `${name}: artifact zip "${props.code.zip}" must be an absolute path`,
+      );
+    }
   }
   if (!Number.isInteger(props.memoryMiB) || props.memoryMiB < 128 || props.memoryMiB > 10240) {
     throw new ValidationError(

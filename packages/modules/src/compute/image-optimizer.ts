@@ -52,7 +52,7 @@ export class ImageOptimizer extends Construct {
     this.function = new ArtifactFunction(this, "Function", {
       functionName: props.functionName,
       description: "next/image optimiser (sharp)",
-      artifact: props.artifact,
+      code: props.artifact,
       memoryMiB: props.memoryMiB ?? 1536,
       timeoutSec: props.timeoutSec ?? 20,
       ...(props.reservedConcurrency !== undefined

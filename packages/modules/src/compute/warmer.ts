@@ -64,7 +64,7 @@ export class Warmer extends Construct {
     const warmer = new ArtifactFunction(this, "Function", {
       functionName: props.functionName,
       description: "Keeps server instances warm",
-      artifact: props.artifact,
+      code: props.artifact,
       memoryMiB: 256,
       // Each invoke waits for the delay plus a cold instance's init.
       timeoutSec: Math.ceil(delayMs / 1000) + 60,

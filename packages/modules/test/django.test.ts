@@ -1,0 +1,189 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import {
+  ContainerRepository,
+  DjangoLambda,
+  Migrator,
+  ValidationError,
+  type LambdaArtifact,
+} from "../src";
+import { ofType, synth } from "./helpers";
+
+type Json = Record<string, any>;
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zonke-django-"));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+const zip = path.join(dir, "migrator.zip");
+fs.writeFileSync(zip, "migrator");
+const migratorArtifact: LambdaArtifact = {
+  zip,
+  sha256: "ef".repeat(32),
+  architecture: "arm64",
+  handler: "index.handler",
+  runtime: "nodejs22.x",
+};
+const DIGEST = `sha256:${"a".repeat(64)}`;
+const network = {
+  region: "eu-west-1",
+  accountId: "111111111111",
+  vpcId: "vpc-1",
+  subnetIds: ["subnet-a", "subnet-b"],
+};
+
+const json = synth((stack) => {
+  const repository = new ContainerRepository(stack, "Images", { name: "shop/prod/api" });
+  const django = new DjangoLambda(stack, "Server", {
+    functionName: "shop-prod-api-server",
+    imageUri: `${repository.repositoryUrl}@${DIGEST}`,
+    network,
+    domains: ["api.shop.example"],
+    secrets: [{ arn: "arn:secret:app", keys: ["DJANGO_SECRET_KEY"] }],
+  });
+  new Migrator(stack, "Migrator", {
+    functionName: "shop-prod-api-migrator",
+    artifact: migratorArtifact,
+    target: { kind: "lambda", functionArn: django.manageFunction.arn },
+  });
+});
+const functions = Object.fromEntries(
+  ofType(json, "aws_lambda_function").map(([, f]) => [f.function_name as string, f as Json]),
+);
+const statementsNamed = (sid: string) =>
+  Object.values(json.data!.aws_iam_policy_document!)
+    .flatMap((d) => (d.statement as Json[] | undefined) ?? [])
+    .filter((s) => s.sid === sid);
+
+describe("ContainerRepository", () => {
+  it("keeps tags immutable, scans on push and expires old images", () => {
+    const [[, repository]] = ofType(json, "aws_ecr_repository") as [[string, Json]];
+    expect(repository).toMatchObject({
+      name: "shop/prod/api",
+      image_tag_mutability: "IMMUTABLE",
+      image_scanning_configuration: { scan_on_push: true },
+      encryption_configuration: [{ encryption_type: "AES256" }],
+    });
+    const [[, lifecycle]] = ofType(json, "aws_ecr_lifecycle_policy") as [[string, Json]];
+    expect(JSON.parse(lifecycle.policy).rules[0].selection).toMatchObject({ countNumber: 30 });
+  });
+
+  it("refuses a name ECR does not accept", () => {
+    expect(() =>
+      synth((stack) => new ContainerRepository(stack, "R", { name: "Shop/API" })),
+    ).toThrow(/ECR repository name "Shop\/API" is not allowed/);
+  });
+});
+
+describe("DjangoLambda", () => {
+  const web = functions["shop-prod-api-server"]!;
+  const manage = functions["shop-prod-api-server-manage"]!;
+
+  it("runs the image by digest in the private subnets, buffered, behind the live alias", () => {
+    expect(web).toMatchObject({
+      package_type: "Image",
+      image_uri: expect.stringMatching(new RegExp(`repository_url\\}@${DIGEST}$`)),
+      architectures: ["arm64"],
+      image_config: { command: ["zonke_runtime.handler.handler"] },
+      publish: true,
+      vpc_config: { subnet_ids: ["subnet-a", "subnet-b"] },
+    });
+    expect(web.runtime).toBeUndefined();
+    const urls = ofType(json, "aws_lambda_function_url").map(([, u]) => u);
+    expect(urls).toEqual([
+      expect.objectContaining({ authorization_type: "AWS_IAM", invoke_mode: "BUFFERED" }),
+    ]);
+  });
+
+  it("trusts its custom names and CloudFront's, and carries secret ARNs only", () => {
+    expect(web.environment.variables).toEqual({
+      ZONKE_DOMAINS: "api.shop.example,.cloudfront.net",
+      ZONKE_SECRET_ARNS: "arn:secret:app",
+    });
+  });
+
+  it("has a manage function: same image and environment, 15 minutes, no URL", () => {
+    expect(manage).toMatchObject({
+      image_uri: web.image_uri,
+      environment: web.environment,
+      vpc_config: web.vpc_config,
+      timeout: 900,
+      publish: true,
+    });
+    expect(web.timeout).toBe(30);
+  });
+
+  it("refuses an image by tag", () => {
+    expect(() =>
+      synth(
+        (stack) =>
+          new DjangoLambda(stack, "S", {
+            functionName: "s",
+            imageUri: "111111111111.dkr.ecr.eu-west-1.amazonaws.com/shop:latest",
+            network,
+          }),
+      ),
+    ).toThrow(ValidationError);
+  });
+});
+
+describe("Migrator", () => {
+  it("may invoke only the manage function's versions and report job results", () => {
+    expect(statementsNamed("InvokeManageVersions")).toEqual([
+      expect.objectContaining({
+        actions: ["lambda:InvokeFunction"],
+        resources: [
+          expect.stringMatching(/Server_Manage_[0-9A-F]+\.arn\}$/),
+          expect.stringMatching(/Server_Manage_[0-9A-F]+\.arn\}:\*$/),
+        ],
+      }),
+    ]);
+    expect(statementsNamed("ReportJobResults")[0]!.actions).toEqual([
+      "codepipeline:PutJobSuccessResult",
+      "codepipeline:PutJobFailureResult",
+    ]);
+    expect(functions["shop-prod-api-migrator"]!.vpc_config).toBeUndefined();
+  });
+
+  it("for ECS, runs only its family on its cluster and passes only its task's roles", () => {
+    const ecs = synth(
+      (stack) =>
+        new Migrator(stack, "M", {
+          functionName: "shop-prod-api-migrator",
+          artifact: migratorArtifact,
+          target: {
+            kind: "ecs",
+            region: "eu-west-1",
+            accountId: "111111111111",
+            clusterArn: "arn:aws:ecs:eu-west-1:111111111111:cluster/shop-prod",
+            clusterName: "shop-prod",
+            taskDefinitionFamily: "shop-prod-api",
+            passRoleArns: [
+              "arn:aws:iam::111111111111:role/task",
+              "arn:aws:iam::111111111111:role/exec",
+            ],
+          },
+        }),
+    );
+    const statements = Object.values(ecs.data!.aws_iam_policy_document!).flatMap(
+      (d) => (d.statement as Json[] | undefined) ?? [],
+    );
+    const byId = (sid: string) => statements.find((s) => s.sid === sid)!;
+    expect(byId("RunMigrationTask")).toMatchObject({
+      actions: ["ecs:RunTask"],
+      resources: ["arn:aws:ecs:eu-west-1:111111111111:task-definition/shop-prod-api:*"],
+      condition: [
+        {
+          test: "ArnEquals",
+          variable: "ecs:cluster",
+          values: ["arn:aws:ecs:eu-west-1:111111111111:cluster/shop-prod"],
+        },
+      ],
+    });
+    expect(byId("PassTaskRoles").resources).toEqual([
+      "arn:aws:iam::111111111111:role/task",
+      "arn:aws:iam::111111111111:role/exec",
+    ]);
+    expect(byId("WatchMigrationTask").resources).toEqual([
+      "arn:aws:ecs:eu-west-1:111111111111:task/shop-prod/*",
+    ]);
+  });
+});
