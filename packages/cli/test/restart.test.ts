@@ -376,10 +376,14 @@ describe("--restart for a server on ECS", () => {
 });
 
 describe("--restart for django-lambda", () => {
-  it("refuses before changing anything, naming the work that builds its server", async () => {
+  it("rolls the Django server function like any server on Lambda", async () => {
     const name = uniqueProject();
     const { file } = writeConfig(name, { apps: appsOf("django-lambda", ["django"]) });
-    await createEmptySecret(`${name}/dev/api`);
+    const secret = `${name}/dev/api`;
+    const functionName = `${name}-dev-api-server`;
+    await createEmptySecret(secret);
+    const variables = { ZONKE_DOMAINS: ".cloudfront.net", ZONKE_SECRET_ARNS: secret };
+    const { version } = await createServerFunction(functionName, variables);
     const result = await runCli([
       "secrets",
       "set",
@@ -392,14 +396,11 @@ describe("--restart for django-lambda", () => {
       "--config",
       file,
     ]);
-    expect(result).toMatchObject({
-      code: 2,
-      stderr:
-        "zonke: cannot restart the servers of app api: the django-lambda architecture is not built " +
-        "yet (its server function, Django in a container-image Lambda, comes with issue 7 (Django " +
-        "monolith on Lambda)), so there is no server to restart (set and unset work without " +
-        "--restart); nothing was changed\n",
-    });
-    expect(await currentValue(`${name}/dev/api`)).toBeUndefined();
+    expect(result.code).toBe(0);
+    const { versionId } = (await currentValue(secret))!;
+    const state = await serverState(functionName);
+    expect(state.variables).toEqual({ ...variables, ZONKE_SECRETS_VERSION: versionId });
+    expect(state.live).not.toBe(version);
+    expect(result.stdout).toContain(`restarted Lambda function ${functionName} (alias live):`);
   });
 });

@@ -121,9 +121,9 @@ describe("the example config's stacks after secrets were set", () => {
       const functions = Object.values(json.resource.aws_lambda_function) as {
         function_name: string;
       }[];
-      expect(functions.map((f) => f.function_name)).toContain(names.nextServerFunction);
+      expect(functions.map((f) => f.function_name)).toContain(names.serverFunction);
       const aliases = Object.values(json.resource.aws_lambda_alias) as { name: string }[];
-      expect(aliases.map((a) => a.name)).toContain(names.nextServerAlias);
+      expect(aliases.map((a) => a.name)).toContain(names.serverAlias);
     }
   });
 });

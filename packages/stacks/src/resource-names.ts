@@ -11,10 +11,10 @@ export interface AppResourceNames {
   readonly prefix: string;
   /** `<project>/<env>/<app>`: the Secrets Manager secret holding the app's values (a JSON object). */
   readonly secret: string;
-  /** `<project>-<env>-<app>-server`: the Next.js server function of an app on Lambda. */
-  readonly nextServerFunction: string;
-  /** The alias of the Next.js server function that serves traffic. */
-  readonly nextServerAlias: string;
+  /** `<project>-<env>-<app>-server`: the server function of an app on Lambda (Next.js or Django). */
+  readonly serverFunction: string;
+  /** The alias of the server function that serves traffic. */
+  readonly serverAlias: string;
   /**
    * `<project>-<env>`: the environment's ECS cluster. The ECS composers (Django on ECS, Next.js on
    * ECS) must create the cluster and services under these names, or `zonke secrets --restart`
@@ -34,8 +34,8 @@ export function appResourceNames(
   return {
     prefix,
     secret: `${project}/${envName}/${appName}`,
-    nextServerFunction: `${prefix}-server`,
-    nextServerAlias: LIVE_ALIAS,
+    serverFunction: `${prefix}-server`,
+    serverAlias: LIVE_ALIAS,
     ecsCluster: `${project}-${envName}`,
     ecsService: prefix,
   };

@@ -34,8 +34,8 @@ export function serverPlacement(target: ResolvedTarget): ServerPlacement {
   const architecture: ArchitectureName = app.architecture;
   const lambda = {
     kind: "lambda",
-    functionName: names.nextServerFunction,
-    alias: names.nextServerAlias,
+    functionName: names.serverFunction,
+    alias: names.serverAlias,
   } as const;
   const ecs = { kind: "ecs", cluster: names.ecsCluster, service: names.ecsService } as const;
   switch (architecture) {
@@ -44,13 +44,6 @@ export function serverPlacement(target: ResolvedTarget): ServerPlacement {
     case "next-ecs-django-ecs":
       return ecs;
     case "django-lambda":
-      // Its server will be a container-image Lambda: a Lambda restart once the function exists.
-      return {
-        kind: "not-built",
-        reason:
-          "the django-lambda architecture is not built yet (its server function, Django in a " +
-          "container-image Lambda, comes with issue 7 (Django monolith on Lambda)), so there is " +
-          "no server to restart (set and unset work without --restart)",
-      };
+      return lambda;
   }
 }

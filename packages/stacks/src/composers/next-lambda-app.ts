@@ -22,7 +22,7 @@ export function composeNextLambdaApp(context: AppContext): ZonkeStack[] {
     logsKmsKeyArn: network.logsKmsKeyArn,
   });
   const server = new NextServer(app.stack, "Server", {
-    functionName: app.names.nextServerFunction,
+    functionName: app.names.serverFunction,
     artifact: appArtifact(appDir, appConfig.name, "next-server"),
     network: app.serverNetwork,
     secrets: app.data.secretSources,
