@@ -31,7 +31,10 @@ const network = {
 };
 
 const json = synth((stack) => {
-  const repository = new ContainerRepository(stack, "Images", { name: "shop/prod/api" });
+  const repository = new ContainerRepository(stack, "Images", {
+    name: "shop/prod/api",
+    lambdaPullAccountId: "111111111111",
+  });
   const django = new DjangoLambda(stack, "Server", {
     functionName: "shop-prod-api-server",
     imageUri: `${repository.repositoryUrl}@${DIGEST}`,
@@ -66,6 +69,21 @@ describe("ContainerRepository", () => {
     expect(JSON.parse(lifecycle.policy).rules[0].selection).toMatchObject({ countNumber: 30 });
   });
 
+  it("lets only this account's Lambda functions pull", () => {
+    const [[, policy]] = ofType(json, "aws_ecr_repository_policy") as [[string, Json]];
+    expect(JSON.parse(policy.policy).Statement).toEqual([
+      expect.objectContaining({
+        Principal: { Service: "lambda.amazonaws.com" },
+        Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+        Condition: {
+          StringLike: { "aws:sourceArn": "arn:aws:lambda:*:111111111111:function:*" },
+        },
+      }),
+    ]);
+    const bare = synth((stack) => new ContainerRepository(stack, "R", { name: "shop/api" }));
+    expect(ofType(bare, "aws_ecr_repository_policy")).toEqual([]);
+  });
+
   it("refuses a name ECR does not accept", () => {
     expect(() =>
       synth((stack) => new ContainerRepository(stack, "R", { name: "Shop/API" })),
@@ -82,7 +100,7 @@ describe("DjangoLambda", () => {
       package_type: "Image",
       image_uri: expect.stringMatching(new RegExp(`repository_url\\}@${DIGEST}$`)),
       architectures: ["arm64"],
-      image_config: { command: ["zonke_runtime.handler.handler"] },
+      image_config: { command: ["lambda"] },
       publish: true,
       vpc_config: { subnet_ids: ["subnet-a", "subnet-b"] },
     });

@@ -136,6 +136,17 @@ describe("Cdn", () => {
     }
   });
 
+  it("serves another framework's build output instead of Next.js's (Django's /static/*)", () => {
+    const django = edge({ buildAssetsPath: "/static/*", publicPaths: [] });
+    const [[, distribution]] = ofType(django, "aws_cloudfront_distribution") as [
+      [string, Record<string, any>],
+    ];
+    const assetPaths = (distribution.ordered_cache_behavior as Record<string, any>[])
+      .filter((b) => b.target_origin_id === "assets")
+      .map((b) => b.path_pattern);
+    expect(assetPaths).toEqual(["/static/*"]);
+  });
+
   it("keys image responses on url, w, q and the normalised Accept only", () => {
     const images = byPath("/_next/image*");
     expect(images).toMatchObject({

@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
 import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy";
+import { EcrRepositoryPolicy } from "@cdktf/provider-aws/lib/ecr-repository-policy";
 import { ValidationError } from "../core/errors";
 
 export interface ContainerRepositoryProps {
@@ -10,6 +11,12 @@ export interface ContainerRepositoryProps {
   readonly keepImages?: number;
   /** KMS key for the images. @default - AES256 (ECR's own key) */
   readonly kmsKeyArn?: string;
+  /**
+   * Lets Lambda functions of this account pull the images (container-image functions). Lambda
+   * would otherwise add this policy itself on first deploy, outside Terraform, and plans would
+   * show it as drift. @default - no repository policy
+   */
+  readonly lambdaPullAccountId?: string;
 }
 
 /**
@@ -58,6 +65,27 @@ export class ContainerRepository extends Construct {
         ],
       }),
     });
+    if (props.lambdaPullAccountId !== undefined) {
+      new EcrRepositoryPolicy(this, "LambdaPull", {
+        repository: repository.name,
+        policy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Sid: "LambdaPull",
+              Effect: "Allow",
+              Principal: { Service: "lambda.amazonaws.com" },
+              Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+              Condition: {
+                StringLike: {
+                  "aws:sourceArn": `arn:aws:lambda:*:${props.lambdaPullAccountId}:function:*`,
+                },
+              },
+            },
+          ],
+        }),
+      });
+    }
     this.repositoryUrl = repository.repositoryUrl;
     this.repositoryArn = repository.arn;
     this.repositoryName = repository.name;

@@ -26,7 +26,7 @@ export interface DjangoLambdaProps extends ServerOptions {
 
 /**
  * A Django app's server on Lambda: the app's container image (one image, three commands; this is
- * the Lambda web command: the runtime interface client loading `zonke_runtime.handler`) as a
+ * the `lambda` command: the runtime interface client loading `zonke_runtime.handler`) as a
  * ServerFunction. Buffered responses: WSGI answers whole. Django is set up at init, so warm
  * instances serve without import cost. A second function from the same image runs management
  * commands (the Migrator's `migrate`) with a 15-minute timeout, which the web function, bound by
@@ -48,7 +48,8 @@ export class DjangoLambda extends ServerFunction {
       code: {
         imageUri: props.imageUri,
         architecture: props.architecture ?? "arm64",
-        command: ["zonke_runtime.handler.handler"],
+        // The image's entry point (`zonke-runtime`) takes lambda, web or migrate.
+        command: ["lambda"],
       },
       streaming: false,
       runtimeEnvironment: {

@@ -25,6 +25,7 @@ export const MANAGED_POLICY = {
 } as const;
 
 export const IMAGE_PATH = "/_next/image";
+const DEFAULT_BUILD_ASSETS_PATH = "/_next/static/*";
 
 /** Where a behaviour's requests go. */
 export type CdnOrigin =
@@ -55,7 +56,13 @@ export interface CdnProps {
   /** The assets bucket's name and region (see AssetsBucket). */
   readonly assets: { readonly bucketName: string; readonly region: string };
   /**
-   * URL path patterns served straight from the assets bucket besides `/_next/static/*`: the app's
+   * The path of the framework's build output in the assets bucket: `/_next/static/*` for Next.js,
+   * `/static/*` for Django's collectstatic.
+   * @default "/_next/static/*"
+   */
+  readonly buildAssetsPath?: string;
+  /**
+   * URL path patterns served straight from the assets bucket besides `buildAssetsPath`: the app's
    * public files, e.g. `/favicon.ico`, `/images/*`.
    * @default []
    */
@@ -223,7 +230,7 @@ export class Cdn extends Construct {
     };
 
     const behaviours: CloudfrontDistributionOrderedCacheBehavior[] = [
-      staticBehaviour("/_next/static/*"),
+      staticBehaviour(props.buildAssetsPath ?? DEFAULT_BUILD_ASSETS_PATH),
       ...(props.publicPaths ?? []).map(staticBehaviour),
     ];
     if (props.imageOptimizer) {
@@ -327,7 +334,9 @@ class ImageCachePolicy extends CloudfrontCachePolicy {
 }
 
 function validate(props: CdnProps): void {
+  const buildAssetsPath = props.buildAssetsPath ?? DEFAULT_BUILD_ASSETS_PATH;
   const patterns = [
+    buildAssetsPath,
     ...(props.publicPaths ?? []),
     ...(props.pathOrigins ?? []).map((p) => p.pathPattern),
   ];
@@ -338,7 +347,7 @@ function validate(props: CdnProps): void {
       );
     }
   }
-  const seen = new Set(["/_next/static/*", `${IMAGE_PATH}*`]);
+  const seen = new Set([`${IMAGE_PATH}*`]);
   for (const pattern of patterns) {
     if (seen.has(pattern)) {
       throw new ValidationError(
