@@ -1,0 +1,1 @@
+"""The catalog: items for sale, in optional categories; a JSON API and server-rendered pages."""
