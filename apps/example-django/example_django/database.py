@@ -7,6 +7,10 @@ TLS is required (``sslmode=require``; RDS offers it) unless ``DB_SSLMODE`` says 
 Without ``DB_HOST``: SQLite, in ``DJANGO_SQLITE_PATH``, by default ``db.sqlite3`` next to
 ``manage.py``, or ``/tmp/db.sqlite3`` on Lambda, whose code directory is read-only.
 
+The engine is zonke's (``zonke_runtime.db.postgresql``) where zonke's runtime is installed, as in
+the container image: RDS rotates the password it manages, and that backend reloads it once when the
+database refuses the old one. Elsewhere (a local run) it is Django's own.
+
 Connections are kept for ``DB_CONN_MAX_AGE`` seconds (60) and checked before reuse
 (``CONN_HEALTH_CHECKS``). A Lambda instance and a gunicorn sync worker each serve one request at a
 time, so that is at most one connection per instance or worker, saved from a TLS handshake and
@@ -16,6 +20,7 @@ Lambda servers reach RDS through an RDS Proxy. 0 closes the connection after eac
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -51,7 +56,7 @@ def _postgresql(env: Mapping[str, str]) -> dict[str, Any]:
             "the last two from the database's secret)"
         )
     return {
-        "ENGINE": "django.db.backends.postgresql",
+        "ENGINE": _postgresql_engine(),
         "HOST": env_str(env, "DB_HOST"),
         "PORT": env_int(env, "DB_PORT", 5432, minimum=1, maximum=65535),
         "NAME": env["DB_NAME"],
@@ -66,3 +71,9 @@ def _postgresql(env: Mapping[str, str]) -> dict[str, Any]:
             "connect_timeout": _CONNECT_TIMEOUT_SECONDS,
         },
     }
+
+
+def _postgresql_engine() -> str:
+    if importlib.util.find_spec("zonke_runtime") is not None:
+        return "zonke_runtime.db.postgresql"
+    return "django.db.backends.postgresql"

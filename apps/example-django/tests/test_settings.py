@@ -116,12 +116,23 @@ def test_sqlite_on_lambda_is_in_tmp_and_the_path_can_be_set(tmp_path: Path) -> N
 
 def test_db_host_means_postgresql_over_tls_from_the_injected_variables(tmp_path: Path) -> None:
     database = database_settings({**_DB, "DB_PORT": "6543"}, base_dir=tmp_path)
-    assert database["ENGINE"] == "django.db.backends.postgresql"
+    assert database["ENGINE"] == "django.db.backends.postgresql"  # zonke's runtime is not installed
     assert (database["HOST"], database["PORT"], database["NAME"]) == ("db.internal", 6543, "shop")
     assert (database["USER"], database["PASSWORD"]) == ("app", "pw")
     assert database["OPTIONS"]["sslmode"] == "require"
     assert database["CONN_MAX_AGE"] == 60 and database["CONN_HEALTH_CHECKS"] is True
     assert database_settings(_DB, base_dir=tmp_path)["PORT"] == 5432
+
+
+def test_with_zonke_runtime_installed_the_engine_reloads_rotated_passwords(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runtime = tmp_path / "site-packages"
+    (runtime / "zonke_runtime").mkdir(parents=True)
+    (runtime / "zonke_runtime" / "__init__.py").write_text("")
+    monkeypatch.syspath_prepend(str(runtime))
+    database = database_settings(_DB, base_dir=tmp_path)
+    assert database["ENGINE"] == "zonke_runtime.db.postgresql"
 
 
 def test_db_host_without_credentials_says_which_are_missing(tmp_path: Path) -> None:
