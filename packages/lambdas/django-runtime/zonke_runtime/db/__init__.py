@@ -1,0 +1,1 @@
+"""Django database backends for zonke: ``zonke_runtime.db.postgresql``."""

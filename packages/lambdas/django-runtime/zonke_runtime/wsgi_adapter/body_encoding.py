@@ -1,0 +1,53 @@
+"""How a response body travels in Lambda's JSON, by the same rule as the Node adapter
+(``@zonke/next-server``'s ``body-encoding.ts``): as text only when it certainly is UTF-8 text,
+otherwise base64 (``isBase64Encoded: true``).
+
+Text means a text type (``text/*``, JSON, JavaScript, XML and SVG, form-urlencoded, ``+json`` and
+``+xml``) with no charset or a UTF-8 one, no content-encoding (gzip or br bodies are bytes), and
+bytes that really are valid UTF-8. Anything else, a missing Content-Type too, is base64: a
+mistaken base64 costs a third more bytes, a mistaken text body corrupts the response.
+"""
+
+from __future__ import annotations
+
+import re
+from base64 import b64encode
+
+_TEXT_TYPE = re.compile(
+    r"text/[^;\s]+"
+    r"|application/(?:json|javascript|ecmascript|xml|x-www-form-urlencoded)"
+    r"|[^/\s;]+/[^;\s]+\+(?:json|xml)"
+)
+_UTF8_CHARSETS = frozenset({"utf-8", "utf8", "us-ascii"})
+
+
+def is_text_content(content_type: str | None, content_encoding: str | None) -> bool:
+    if content_encoding:
+        encoding = content_encoding.strip().lower()
+        if encoding and encoding != "identity":
+            return False
+    if not content_type:
+        return False
+    media_type, *parameters = (part.strip() for part in content_type.split(";"))
+    if not _TEXT_TYPE.fullmatch(media_type.lower()):
+        return False
+    for parameter in parameters:
+        key, _, value = parameter.partition("=")
+        if key.strip().lower() == "charset":
+            if value.strip().lower().strip('"') not in _UTF8_CHARSETS:
+                return False
+    return True
+
+
+def encode_body(
+    body: bytes, content_type: str | None, content_encoding: str | None
+) -> tuple[str, bool]:
+    """``(body, isBase64Encoded)`` for Lambda's result."""
+    if not body:
+        return "", False
+    if is_text_content(content_type, content_encoding):
+        try:
+            return body.decode("utf-8"), False
+        except UnicodeDecodeError:
+            pass
+    return b64encode(body).decode("ascii"), True
