@@ -28,3 +28,7 @@ export * from "./compute/container-repository";
 export * from "./compute/migrator";
 export * from "./compute/warmer";
 export * from "./compute/secret-access";
+export * from "./compute/ecs-cluster";
+export * from "./compute/ecs-service";
+export * from "./compute/ecs/cluster-capacity";
+export * from "./compute/ecs/fargate-sizes";
