@@ -43,7 +43,26 @@ export default defineConfig({
       path: "apps/example-django",
       architecture: "next-lambda-django-ecs",
       branches: { dev: "main", prod: "release" },
-      ecs: { launchType: "fargate", minTasks: 1, maxTasks: 4 },
+      // One task in dev; prod (production: true) starts from two, one per zone at least.
+      ecs: {
+        launchType: "fargate",
+        cpu: 512,
+        memoryMiB: 1024,
+        maxTasks: 4,
+        environments: { prod: { maxTasks: 10 } },
+      },
+      database: { engineVersion: "17", instanceClass: "db.t4g.micro" },
+      secrets: ["DJANGO_SECRET_KEY"],
+    },
+    {
+      // The same Django app as a monolith on Lambda (container image), with its own database.
+      name: "site",
+      kind: "django",
+      path: "apps/example-django",
+      architecture: "django-lambda",
+      branches: { dev: "main", prod: "release" },
+      // Container cold starts are long: keep two instances warm.
+      warm: 2,
       database: { engineVersion: "17", instanceClass: "db.t4g.micro" },
       secrets: ["DJANGO_SECRET_KEY"],
     },

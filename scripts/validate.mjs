@@ -108,11 +108,30 @@ function remoteStateDefaults(stackJson) {
   return Object.keys(data).length > 0 ? { data: { terraform_remote_state: data } } : {};
 }
 
+/**
+ * Values for the variables the pipeline sets (a Django image's `image_digest`): a digest of zeros
+ * passes the variable's validation, and the plan shows where it goes.
+ */
+const OFFLINE_VARIABLE_VALUES = { image_digest: `sha256:${"0".repeat(64)}` };
+
+function variableDefaults(stackJson) {
+  const variable = {};
+  for (const [name, declared] of Object.entries(stackJson.variable ?? {})) {
+    if (declared.default !== undefined) continue;
+    if (!(name in OFFLINE_VARIABLE_VALUES)) {
+      throw new Error(`validate: no offline value for the required variable ${name}`);
+    }
+    variable[name] = { default: OFFLINE_VARIABLE_VALUES[name] };
+  }
+  return Object.keys(variable).length > 0 ? { variable } : {};
+}
+
 /** Offline settings for every AWS provider of the stack (the default one and each alias). */
 function offlineOverride(tools, stackJson) {
   const aliases = (stackJson.provider?.aws ?? [{}]).map((p) => p.alias);
   const override = {
     ...remoteStateDefaults(stackJson),
+    ...variableDefaults(stackJson),
     provider: {
       aws: aliases.map((alias) => ({
         ...(alias ? { alias } : {}),

@@ -23,6 +23,8 @@ export interface AppResourceNames {
   readonly ecsCluster: string;
   /** `<project>-<env>-<app>`: the app's ECS service in `ecsCluster` (an app whose server runs on ECS). */
   readonly ecsService: string;
+  /** `<project>/<env>/<app>`: the ECR repository of a Django app's image (the pipeline pushes there). */
+  readonly imageRepository: string;
 }
 
 export function appResourceNames(
@@ -38,5 +40,6 @@ export function appResourceNames(
     serverAlias: LIVE_ALIAS,
     ecsCluster: `${project}-${envName}`,
     ecsService: prefix,
+    imageRepository: `${project}/${envName}/${appName}`,
   };
 }

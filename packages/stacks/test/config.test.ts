@@ -1,4 +1,5 @@
 import { ConfigError, parseConfig } from "../src";
+import { ecsSettingsFor } from "../src/config/ecs";
 import { configWith, validConfig } from "./fixtures";
 
 function problemsOf(input: unknown): string[] {
@@ -19,8 +20,89 @@ describe("a valid config", () => {
     expect(config.apps[1]).toMatchObject({
       warm: 1,
       secrets: [],
-      ecs: { launchType: "fargate", minTasks: 1, maxTasks: 4, cpuTargetPercent: 60 },
+      ecs: { launchType: "fargate", cpu: 512, memoryMiB: 1024, maxTasks: 4, cpuTargetPercent: 60 },
     });
+  });
+});
+
+describe("ECS settings per environment", () => {
+  const withProduction = (change: (c: Record<string, any>) => void = () => {}) =>
+    configWith((c) => {
+      c.environments.prod.production = true;
+      change(c);
+    });
+
+  it("start from 2 tasks in production environments and 1 elsewhere", () => {
+    const config = parseConfig(withProduction());
+    const { ecs } = config.apps[1]!;
+    expect(ecsSettingsFor(ecs, "dev", config.environments.dev!).minTasks).toBe(1);
+    expect(ecsSettingsFor(ecs, "prod", config.environments.prod!).minTasks).toBe(2);
+  });
+
+  it("take an environment's overrides over the app's values", () => {
+    const config = parseConfig(
+      withProduction((c) => {
+        c.apps[1].ecs = {
+          cpu: 1024,
+          memoryMiB: 2048,
+          maxTasks: 3,
+          environments: { prod: { minTasks: 3, maxTasks: 12, memoryMiB: 4096 } },
+        };
+      }),
+    );
+    const { ecs } = config.apps[1]!;
+    expect(ecsSettingsFor(ecs, "prod", config.environments.prod!)).toMatchObject({
+      cpu: 1024,
+      memoryMiB: 4096,
+      minTasks: 3,
+      maxTasks: 12,
+    });
+    expect(ecsSettingsFor(ecs, "dev", config.environments.dev!)).toMatchObject({
+      memoryMiB: 2048,
+      minTasks: 1,
+      maxTasks: 3,
+    });
+  });
+
+  it.each<[string, (c: Record<string, any>) => void, RegExp]>([
+    [
+      "one task in a production environment",
+      (c) => (c.apps[1].ecs = { environments: { prod: { minTasks: 1 } } }),
+      /^apps\[1\]\.ecs\.environments\.prod\.minTasks = 1: must be at least 2 with production: true, so the service survives losing an availability zone \(in prod\)$/,
+    ],
+    [
+      "a Fargate size AWS does not accept",
+      (c) => (c.apps[1].ecs = { cpu: 256, memoryMiB: 4096 }),
+      /^apps\[1\]\.ecs\.memoryMiB = 4096: memoryMiB 4096 is not allowed with cpu 256 on Fargate; use 512, 1024 or 2048 \(in dev, prod\)$/,
+    ],
+    [
+      "a Fargate CPU AWS does not accept, in one environment",
+      (c) => (c.apps[1].ecs = { minTasks: 2, environments: { prod: { cpu: 300 } } }),
+      /^apps\[1\]\.ecs\.environments\.prod\.cpu = 300: cpu 300 is not a Fargate size; use one of 256, 512, 1024/,
+    ],
+    [
+      "overrides for an environment that does not exist",
+      (c) => (c.apps[1].ecs = { minTasks: 2, environments: { staging: { maxTasks: 2 } } }),
+      /^apps\[1\]\.ecs\.environments\.staging = "staging": names an environment that is not defined; environments: dev, prod$/,
+    ],
+    [
+      "Spot on EC2 capacity",
+      (c) => (c.apps[1].ecs = { launchType: "ec2", spot: true, minTasks: 2 }),
+      /^apps\[1\]\.ecs\.spot = true: is only for launchType fargate/,
+    ],
+    [
+      "an instance type on Fargate",
+      (c) => (c.apps[1].ecs = { instanceType: "t4g.small", minTasks: 2 }),
+      /^apps\[1\]\.ecs\.instanceType = "t4g\.small": is only for launchType ec2$/,
+    ],
+  ])("reports %s", (_name, change, expected) => {
+    expect(problemsOf(withProduction(change))).toEqual([expect.stringMatching(expected)]);
+  });
+
+  it("do not apply to apps whose servers run on Lambda (the Next.js app here)", () => {
+    expect(() =>
+      parseConfig(withProduction((c) => (c.apps[1].ecs = { minTasks: 2 }))),
+    ).not.toThrow();
   });
 });
 
@@ -122,7 +204,7 @@ describe("a bad config", () => {
     [
       "minTasks above maxTasks",
       (c) => (c.apps[1].ecs = { minTasks: 5, maxTasks: 2 }),
-      /^apps\[1\]\.ecs\.minTasks: minTasks must not be larger than maxTasks$/,
+      /^apps\[1\]\.ecs\.minTasks: minTasks \(5\) must not be larger than maxTasks \(2\) \(in dev, prod\)$/,
     ],
     [
       "database on a Next.js app",

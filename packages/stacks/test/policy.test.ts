@@ -7,12 +7,20 @@ describe("every synthesised stack keeps the policies", () => {
   it("covers the example and all-options stacks", () => {
     expect(Object.keys(stacks).sort()).toEqual([
       "gate-private-network",
+      "gate-private-site",
+      "gate-private-site-registry",
       "gate-private-state",
       "gate-single-network",
+      "gate-single-site",
+      "gate-single-site-registry",
       "gate-single-state",
       "zonke-dev-network",
+      "zonke-dev-site",
+      "zonke-dev-site-registry",
       "zonke-dev-web",
       "zonke-prod-network",
+      "zonke-prod-site",
+      "zonke-prod-site-registry",
       "zonke-prod-state",
       "zonke-prod-web",
     ]);

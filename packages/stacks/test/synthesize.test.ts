@@ -11,9 +11,13 @@ describe("synthesising the example config", () => {
     expect(stacks.map((s) => [s.name, s.environment])).toEqual([
       ["zonke-dev-network", "dev"],
       ["zonke-dev-web", "dev"],
+      ["zonke-dev-site-registry", "dev"],
+      ["zonke-dev-site", "dev"],
       ["zonke-prod-state", "prod"],
       ["zonke-prod-network", "prod"],
       ["zonke-prod-web", "prod"],
+      ["zonke-prod-site-registry", "prod"],
+      ["zonke-prod-site", "prod"],
     ]);
   });
 
@@ -66,6 +70,8 @@ describe("synth options", () => {
       "zonke-prod-state",
       "zonke-prod-network",
       "zonke-prod-web",
+      "zonke-prod-site-registry",
+      "zonke-prod-site",
     ]);
   });
 
@@ -95,6 +101,8 @@ describe("synth options", () => {
     expect(Object.keys(synthConfig(EXAMPLE_CONFIG, { environments: ["dev"] }).json)).toEqual([
       "zonke-dev-network",
       "zonke-dev-web",
+      "zonke-dev-site-registry",
+      "zonke-dev-site",
     ]);
   });
 

@@ -1,5 +1,6 @@
 import type { AppKind } from "../config/kinds";
 import type { AppComposer } from "../composers/types";
+import { composeDjangoLambdaApp } from "../composers/django-lambda-app";
 import { composeNextLambdaApp } from "../composers/next-lambda-app";
 
 /** One way of running apps on AWS. Adding an architecture is adding one entry here. */
@@ -8,6 +9,8 @@ export interface Architecture {
   readonly description: string;
   /** App kinds that may use it. */
   readonly kinds: readonly AppKind[];
+  /** App kinds whose servers run on ECS here (their `ecs` settings apply). */
+  readonly ecsKinds: readonly AppKind[];
   /**
    * Builds the stacks of an app of each kind. A kind without a composer is still being built: the
    * config accepts it and synth reports the app as pending instead of failing.
@@ -20,19 +23,22 @@ export const ARCHITECTURES = [
     name: "next-lambda-django-ecs",
     description: "Next.js on Lambda, Django API on ECS, RDS database",
     kinds: ["nextjs", "django"],
+    ecsKinds: ["django"],
     compose: { nextjs: composeNextLambdaApp },
   },
   {
     name: "next-ecs-django-ecs",
     description: "Next.js and Django API both on ECS, RDS database",
     kinds: ["nextjs", "django"],
+    ecsKinds: ["nextjs", "django"],
     compose: {},
   },
   {
     name: "django-lambda",
     description: "Django monolith in a container-image Lambda, RDS database",
     kinds: ["django"],
-    compose: {},
+    ecsKinds: [],
+    compose: { django: composeDjangoLambdaApp },
   },
 ] as const satisfies readonly Architecture[];
 

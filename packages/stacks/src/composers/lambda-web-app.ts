@@ -72,6 +72,8 @@ export function finishLambdaWebApp(
   app: LambdaWebApp,
   parts: {
     readonly server: ServerFunction;
+    /** The framework's build output in the assets bucket. @default "/_next/static/*" */
+    readonly buildAssetsPath?: string;
     readonly publicPaths: readonly string[];
     readonly imageOptimizer?: ImageOptimizer;
   },
@@ -88,6 +90,7 @@ export function finishLambdaWebApp(
   const cdn = new Cdn(stack, "Cdn", {
     name: names.prefix,
     assets: { bucketName: app.bucketName, region: env.region },
+    ...(parts.buildAssetsPath ? { buildAssetsPath: parts.buildAssetsPath } : {}),
     publicPaths: parts.publicPaths,
     ...(parts.imageOptimizer
       ? { imageOptimizer: { domainName: parts.imageOptimizer.urlDomainName } }

@@ -2,6 +2,7 @@ import type { z } from "zod";
 import { nameProblem } from "@zonke/modules";
 import { findArchitecture } from "../architectures/registry";
 import { plannedAppNames } from "./planned-names";
+import { checkEcs, type EcsConfig } from "./ecs";
 
 // Structural types of the parsed config, to avoid a cycle with schema.ts.
 interface ParsedApp {
@@ -11,10 +12,14 @@ interface ParsedApp {
   branches: Record<string, string>;
   api?: string | undefined;
   database?: unknown;
+  ecs: EcsConfig;
 }
 interface ParsedConfig {
   project: string;
-  environments: Record<string, { region: string; availabilityZones: string[] }>;
+  environments: Record<
+    string,
+    { region: string; availabilityZones: string[]; production: boolean }
+  >;
   apps: ParsedApp[];
 }
 
@@ -91,6 +96,9 @@ export function crossCheck(config: ParsedConfig, ctx: z.RefinementCtx): void {
       );
     }
     if (app.api !== undefined) checkApiReference(config, app, at("api"), problem);
+    if (architecture.ecsKinds.includes(app.kind as never)) {
+      checkEcs(app.ecs, config.environments, at("ecs"), problem);
+    }
 
     for (const envName of envNames) {
       for (const { kind, name } of plannedAppNames(config.project, envName, app.name)) {

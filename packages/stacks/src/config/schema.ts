@@ -4,6 +4,7 @@ import { AWS_REGIONS } from "./regions";
 import { APP_KINDS } from "./kinds";
 import { ARCHITECTURE_NAMES } from "../architectures/registry";
 import { crossCheck } from "./cross-checks";
+import { ecsSchema } from "./ecs";
 
 // Every field says what it allows: the message is shown next to the field path and the bad value.
 const projectName = z.string().regex(/^[a-z][a-z0-9-]{0,18}[a-z0-9]$/, {
@@ -132,18 +133,6 @@ const environment = z.strictObject({
   production: z.boolean({ error: "must be true or false" }).default(false),
 });
 
-const ecs = z
-  .strictObject({
-    launchType: z.enum(["fargate", "ec2"], { error: "must be fargate or ec2" }).default("fargate"),
-    minTasks: int(1, 100).default(1),
-    maxTasks: int(1, 100).default(4),
-    cpuTargetPercent: int(10, 90).default(60),
-  })
-  .refine((value) => value.minTasks <= value.maxTasks, {
-    error: "minTasks must not be larger than maxTasks",
-    path: ["minTasks"],
-  });
-
 const database = z.strictObject({
   engineVersion: z.enum(["16", "17"], { error: "must be PostgreSQL 16 or 17" }).default("17"),
   instanceClass: z
@@ -179,7 +168,7 @@ const app = z.strictObject({
   api: appName.optional(),
   /** Server instances the warmer keeps warm (0 turns the warmer off). */
   warm: int(0, 50).default(1),
-  ecs: ecs.prefault({}),
+  ecs: ecsSchema.prefault({}),
   /** For a Django app: its PostgreSQL database. */
   database: database.optional(),
   /**
