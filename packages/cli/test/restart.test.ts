@@ -156,7 +156,7 @@ async function deployedEcsApp(options: { desiredCount?: number } = {}) {
   const name = uniqueProject();
   const { file } = writeConfig(name);
   const secret = `${name}/dev/api`;
-  const cluster = `${name}-dev`;
+  const cluster = `${name}-dev-api`;
   const service = `${name}-dev-api`;
   await createEmptySecret(secret);
   const created = await createEcsService({
@@ -216,7 +216,7 @@ describe("--restart for a server on ECS", () => {
     });
     const secret = `${name}/dev/web`;
     await createEmptySecret(secret);
-    const cluster = `${name}-dev`;
+    const cluster = `${name}-dev-web`;
     const service = `${name}-dev-web`;
     // moto starts no tasks: a service of 0 tasks is the one it reports stable.
     const created = await createEcsService({

@@ -16,9 +16,9 @@ export interface AppResourceNames {
   /** The alias of the server function that serves traffic. */
   readonly serverAlias: string;
   /**
-   * `<project>-<env>`: the environment's ECS cluster. The ECS composers (Django on ECS, Next.js on
-   * ECS) must create the cluster and services under these names, or `zonke secrets --restart`
-   * cannot find them.
+   * `<project>-<env>-<app>`: the app's ECS cluster (each app its own, so its capacity, Fargate or
+   * EC2, is its own choice). The ECS composers must create the cluster and service under these
+   * names, or `zonke secrets --restart` cannot find them.
    */
   readonly ecsCluster: string;
   /** `<project>-<env>-<app>`: the app's ECS service in `ecsCluster` (an app whose server runs on ECS). */
@@ -38,7 +38,7 @@ export function appResourceNames(
     secret: `${project}/${envName}/${appName}`,
     serverFunction: `${prefix}-server`,
     serverAlias: LIVE_ALIAS,
-    ecsCluster: `${project}-${envName}`,
+    ecsCluster: prefix,
     ecsService: prefix,
     imageRepository: `${project}/${envName}/${appName}`,
   };

@@ -13,7 +13,7 @@ import type { ServerRestarter } from "./servers";
 
 export interface EcsRestarterProps {
   readonly session: AwsSession;
-  /** `<project>-<env>` (appResourceNames().ecsCluster). */
+  /** `<project>-<env>-<app>` (appResourceNames().ecsCluster). */
   readonly cluster: string;
   /** `<project>-<env>-<app>` (appResourceNames().ecsService). */
   readonly service: string;

@@ -1,59 +1,28 @@
-import { TerraformOutput, TerraformVariable } from "cdktf";
-import { ContainerRepository, DjangoLambda, Migrator } from "@zonke/modules";
+import { TerraformOutput } from "cdktf";
+import { DjangoLambda, Migrator } from "@zonke/modules";
 import { sharedArtifact } from "./artifacts";
+import { imageDigestVariable } from "./image-digest";
+import { composeImageRegistry } from "./image-registry";
 import { finishLambdaWebApp, startLambdaWebApp } from "./lambda-web-app";
-import { appResourceNames } from "../resource-names";
-import { ZonkeStack } from "./zonke-stack";
+import type { ZonkeStack } from "./zonke-stack";
 import type { AppContext } from "./types";
-
-/** The variable that carries the image to deploy, set by the pipeline (`TF_VAR_image_digest`). */
-export const IMAGE_DIGEST_VARIABLE = "image_digest";
 
 /**
  * A Django monolith on Lambda, in two stacks:
  *
- * - `<project>-<env>-<app>-registry`: the app's image repository. The pipeline applies it first,
- *   because it pushes the image before the app's stack can name it.
+ * - `<project>-<env>-<app>-registry`: the app's image repository (image-registry.ts).
  * - `<project>-<env>-<app>`: the shared Lambda web app (data, edge signer, distribution with
- *   `/static/*` from the assets bucket, warmer) around the Django server running that image by
+ *   `/static/*` from the assets bucket, warmer) around the Django server running the image by
  *   digest, its manage function, and the migrator the pipeline runs before traffic moves.
- *
- * The digest is a Terraform variable rather than something synth reads: the image is built by the
- * pipeline (Docker cannot run everywhere synth does), and the plan then shows which image ships.
  */
 export function composeDjangoLambdaApp(context: AppContext): ZonkeStack[] {
-  const { config, envName, env, appConfig, network } = context;
-  const names = appResourceNames(config.project, envName, appConfig.name);
-  const registryStack = new ZonkeStack(context.app, `${names.prefix}-registry`, {
-    project: config.project,
-    envName,
-    env,
-    state: context.state,
-    appName: appConfig.name,
-  });
-  const repository = new ContainerRepository(registryStack, "Images", {
-    name: names.imageRepository,
-    lambdaPullAccountId: env.account,
-  });
-  new TerraformOutput(registryStack, "repository_url", { value: repository.repositoryUrl });
-  // Spelled out rather than read from the registry stack: a cross-stack reference would make the
-  // app's plan depend on the registry's state, and the address is fixed by account, region, name.
-  const repositoryUrl = `${env.account}.dkr.ecr.${env.region}.amazonaws.com/${names.imageRepository}`;
-
+  const { appConfig, network } = context;
+  const registry = composeImageRegistry(context);
   const app = startLambdaWebApp(context);
-  const digest = new TerraformVariable(app.stack, IMAGE_DIGEST_VARIABLE, {
-    type: "string",
-    description: `Digest of the ${appConfig.name} image to deploy (sha256:...), pushed to the registry stack's repository`,
-    validation: [
-      {
-        condition: `\${can(regex("^sha256:[0-9a-f]{64}$", var.${IMAGE_DIGEST_VARIABLE}))}`,
-        errorMessage: "image_digest must be an image digest: sha256: followed by 64 hex digits.",
-      },
-    ],
-  });
+  const digest = imageDigestVariable(app.stack, appConfig.name);
   const server = new DjangoLambda(app.stack, "Server", {
     functionName: app.names.serverFunction,
-    imageUri: `${repositoryUrl}@${digest.stringValue}`,
+    imageUri: `${registry.repositoryUrl}@${digest.stringValue}`,
     network: app.serverNetwork,
     secrets: app.data.secretSources,
     environment: app.data.environment,
@@ -71,5 +40,5 @@ export function composeDjangoLambdaApp(context: AppContext): ZonkeStack[] {
   });
   new TerraformOutput(app.stack, "manage_version", { value: server.manageFunction.version });
   new TerraformOutput(app.stack, "migrator_function", { value: migrator.functionName });
-  return [registryStack, app.stack];
+  return [registry.stack, app.stack];
 }
