@@ -289,6 +289,83 @@ describe("Cdn", () => {
     );
   });
 
+  describe("with an internal load balancer through a VPC origin", () => {
+    const albOrigin = {
+      kind: "vpc-origin",
+      vpcOriginId: "vo_api",
+      domainName: "internal-shop-prod-web-1.eu-west-1.elb.amazonaws.com",
+    } as const;
+    const distributionOf = (synthesized: Synthesized) =>
+      ofType(synthesized, "aws_cloudfront_distribution")[0]![1] as Record<string, any>;
+    const originIn = (d: Record<string, any>, id: string) =>
+      (d.origin as Record<string, any>[]).find((o) => o.origin_id === id)!;
+
+    it("reaches a path origin by its VPC origin id, with timeouts and no OAC", () => {
+      const d = distributionOf(
+        edge({
+          pathOrigins: [
+            { pathPattern: "/api/*", origin: albOrigin },
+            { pathPattern: "/admin/*", origin: { ...albOrigin, readTimeoutSec: 60 } },
+          ],
+        }),
+      );
+      expect(originIn(d, "path-0")).toEqual({
+        origin_id: "path-0",
+        domain_name: albOrigin.domainName,
+        vpc_origin_config: {
+          vpc_origin_id: "vo_api",
+          origin_read_timeout: 30,
+          origin_keepalive_timeout: 5,
+        },
+      });
+      expect(originIn(d, "path-1").vpc_origin_config.origin_read_timeout).toBe(60);
+      const api = d.ordered_cache_behavior.find((b: any) => b.path_pattern === "/api/*");
+      expect(api).toMatchObject({
+        target_origin_id: "path-0",
+        allowed_methods: ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"],
+        cache_policy_id: MANAGED_POLICY.cachingDisabled,
+        origin_request_policy_id: MANAGED_POLICY.allViewerExceptHostHeader,
+        viewer_protocol_policy: "redirect-to-https",
+      });
+      // The body signer is for Function URLs only, even when the distribution has one.
+      expect(api.lambda_function_association).toBeUndefined();
+    });
+
+    it("can be the default origin, taking every method without a body signer", () => {
+      const d = distributionOf(edge({ defaultOrigin: albOrigin, bodySignerArn: undefined }));
+      expect(originIn(d, "default")).toEqual({
+        origin_id: "default",
+        domain_name: albOrigin.domainName,
+        vpc_origin_config: {
+          vpc_origin_id: "vo_api",
+          origin_read_timeout: 30,
+          origin_keepalive_timeout: 5,
+        },
+      });
+      expect(d.default_cache_behavior).toMatchObject({
+        target_origin_id: "default",
+        allowed_methods: ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"],
+        cache_policy_id: MANAGED_POLICY.cachingDisabled,
+        origin_request_policy_id: MANAGED_POLICY.allViewerExceptHostHeader,
+      });
+      expect(d.default_cache_behavior.lambda_function_association).toBeUndefined();
+    });
+
+    it.each<[string, Record<string, unknown>, RegExp]>([
+      ["a read timeout of zero", { readTimeoutSec: 0 }, /readTimeoutSec 0 is not allowed/],
+      [
+        "a keep-alive timeout over 180 s",
+        { keepaliveTimeoutSec: 181 },
+        /keepaliveTimeoutSec 181 is not allowed; use a whole number of seconds from 1 to 180/,
+      ],
+    ])("refuses %s", (_name, timeouts, message) => {
+      const attempt = () =>
+        edge({ pathOrigins: [{ pathPattern: "/api/*", origin: { ...albOrigin, ...timeouts } }] });
+      expect(attempt).toThrow(ValidationError);
+      expect(attempt).toThrow(message);
+    });
+  });
+
   it.each<[string, Partial<CdnProps>, RegExp]>([
     [
       "a path without a leading slash",

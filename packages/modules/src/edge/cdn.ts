@@ -14,6 +14,7 @@ import { AcmCertificateValidation } from "@cdktf/provider-aws/lib/acm-certificat
 import { ValidationError } from "../core/errors";
 import { physicalName } from "../naming";
 import { ASSETS_PREFIX, AssetsBucket } from "./assets-bucket";
+import { distributionOrigin, validateOrigin, type CdnOrigin } from "./cdn-origin";
 import { viewerRequestCode } from "./viewer-request";
 
 /** AWS-managed policies (stable ids published by CloudFront). */
@@ -27,12 +28,7 @@ export const MANAGED_POLICY = {
 export const IMAGE_PATH = "/_next/image";
 const DEFAULT_BUILD_ASSETS_PATH = "/_next/static/*";
 
-/** Where a behaviour's requests go. */
-export type CdnOrigin =
-  /** A Lambda Function URL with AWS_IAM auth, signed by CloudFront's OAC. */
-  | { readonly kind: "function-url"; readonly domainName: string }
-  /** An HTTPS origin reached over the internet or through a CloudFront VPC origin. */
-  | { readonly kind: "https"; readonly domainName: string; readonly vpcOriginId?: string };
+export type { CdnOrigin, CdnVpcOrigin } from "./cdn-origin";
 
 export interface CdnPathOrigin {
   /** e.g. `/api/*` */
@@ -69,7 +65,10 @@ export interface CdnProps {
   readonly publicPaths?: readonly string[];
   /** The image optimiser's Function URL host. @default - no image behaviour */
   readonly imageOptimizer?: { readonly domainName: string };
-  /** Where everything else goes (the app server). */
+  /**
+   * Where everything else goes (the app server): a Function URL, an HTTPS origin, or an internal
+   * load balancer through a VPC origin (InternalAlb's `cdnOrigin`).
+   */
   readonly defaultOrigin: CdnOrigin;
   /**
    * The edge signer's published version ARN (see EdgeSigner). Required when a server origin is a
@@ -77,7 +76,10 @@ export interface CdnProps {
    * @default - none; then only GET/HEAD/OPTIONS reach Function URL origins
    */
   readonly bodySignerArn?: string;
-  /** More path behaviours with their own origins, e.g. `/api/*` to Django. @default [] */
+  /**
+   * More path behaviours with their own origins, e.g. `/api/*` to Django behind InternalAlb.
+   * @default []
+   */
   readonly pathOrigins?: readonly CdnPathOrigin[];
   /** @default - the distribution's *.cloudfront.net name only */
   readonly domain?: CdnDomain;
@@ -164,21 +166,8 @@ export class Cdn extends Construct {
       },
     });
 
-    const origin = (originId: string, target: CdnOrigin): CloudfrontDistributionOrigin => ({
-      originId,
-      domainName: target.domainName,
-      ...(target.kind === "function-url" ? { originAccessControlId: lambdaAccess.id } : {}),
-      ...(target.kind === "https" && target.vpcOriginId
-        ? { vpcOriginConfig: { vpcOriginId: target.vpcOriginId } }
-        : {
-            customOriginConfig: {
-              httpPort: 80,
-              httpsPort: 443,
-              originProtocolPolicy: "https-only",
-              originSslProtocols: ["TLSv1.2"],
-            },
-          }),
-    });
+    const origin = (originId: string, target: CdnOrigin): CloudfrontDistributionOrigin =>
+      distributionOrigin(originId, target, lambdaAccess.id);
 
     const origins: CloudfrontDistributionOrigin[] = [
       {
@@ -203,7 +192,8 @@ export class Cdn extends Construct {
       functionAssociation,
     });
     // A Function URL behind OAC takes a body only with the signer's hash; without a signer, such
-    // behaviours stay read-only rather than failing every POST with a signature error.
+    // behaviours stay read-only rather than failing every POST with a signature error. HTTPS and
+    // VPC origins (load balancers) take every method, unsigned.
     const serverBehaviour = (targetOriginId: string, target: CdnOrigin) => {
       const functionUrl = target.kind === "function-url";
       const writable = !functionUrl || props.bodySignerArn !== undefined;
@@ -334,6 +324,10 @@ class ImageCachePolicy extends CloudfrontCachePolicy {
 }
 
 function validate(props: CdnProps): void {
+  validateOrigin("defaultOrigin", props.defaultOrigin);
+  (props.pathOrigins ?? []).forEach((p) =>
+    validateOrigin(`path origin "${p.pathPattern}"`, p.origin),
+  );
   const buildAssetsPath = props.buildAssetsPath ?? DEFAULT_BUILD_ASSETS_PATH;
   const patterns = [
     buildAssetsPath,
