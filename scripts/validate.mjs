@@ -11,6 +11,7 @@
 // with -refresh=false, so nothing is read from AWS.
 import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
+import * as http from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
 
@@ -126,6 +127,58 @@ function variableDefaults(stackJson) {
   return Object.keys(variable).length > 0 ? { variable } : {};
 }
 
+/**
+ * The AWS look-ups a plan must make even offline: CloudFront's origin-facing prefix list (the
+ * internal load balancers admit it). A local stand-in for the EC2 API answers those calls (the
+ * list, with a fixed id, and its entries) and refuses any other, so a new look-up shows up here
+ * instead of passing unnoticed.
+ */
+const OFFLINE_PREFIX_LIST_ID = "pl-0ff11e0000000000";
+
+function startEc2StandIn() {
+  const server = http.createServer((request, response) => {
+    let body = "";
+    request.on("data", (chunk) => (body += chunk));
+    request.on("end", () => {
+      const action = new URLSearchParams(body).get("Action");
+      if (action === "GetManagedPrefixListEntries") {
+        response.writeHead(200, { "content-type": "text/xml" });
+        response.end(
+          `<GetManagedPrefixListEntriesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>offline</requestId><entrySet><item><cidr>192.0.2.0/24</cidr></item></entrySet></GetManagedPrefixListEntriesResponse>`,
+        );
+        return;
+      }
+      if (action !== "DescribeManagedPrefixLists") {
+        response.writeHead(400, { "content-type": "text/xml" });
+        response.end(
+          `<Response><Errors><Error><Code>OfflineValidation</Code><Message>validate.mjs has no offline answer for EC2 ${action}</Message></Error></Errors><RequestID>offline</RequestID></Response>`,
+        );
+        return;
+      }
+      response.writeHead(200, { "content-type": "text/xml" });
+      response.end(`<DescribeManagedPrefixListsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">
+  <requestId>offline</requestId>
+  <prefixListSet><item>
+    <prefixListId>${OFFLINE_PREFIX_LIST_ID}</prefixListId>
+    <addressFamily>IPv4</addressFamily>
+    <state>create-complete</state>
+    <prefixListArn>arn:aws:ec2:eu-west-1:aws:prefix-list/${OFFLINE_PREFIX_LIST_ID}</prefixListArn>
+    <prefixListName>com.amazonaws.global.cloudfront.origin-facing</prefixListName>
+    <maxEntries>55</maxEntries>
+    <version>1</version>
+    <ownerId>AWS</ownerId>
+    <tagSet/>
+  </item></prefixListSet>
+</DescribeManagedPrefixListsResponse>`);
+    });
+  });
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () =>
+      resolve({ server, url: `http://127.0.0.1:${server.address().port}` }),
+    ),
+  );
+}
+
 /** Offline settings for every AWS provider of the stack (the default one and each alias). */
 function offlineOverride(tools, stackJson) {
   const aliases = (stackJson.provider?.aws ?? [{}]).map((p) => p.alias);
@@ -141,6 +194,7 @@ function offlineOverride(tools, stackJson) {
         skip_requesting_account_id: true,
         skip_metadata_api_check: "true",
         allowed_account_ids: null,
+        endpoints: [{ ec2: tools.EC2_STAND_IN_URL }],
       })),
     },
     // The full address: OpenTofu would read a bare "aws" as registry.opentofu.org/hashicorp/aws.
@@ -177,14 +231,15 @@ function run(tools, dir, args) {
   });
 }
 
-/** The first diagnostics Terraform printed, without its box drawing. */
-const firstErrors = (output) =>
-  output
+/** The first diagnostics Terraform printed (from its first "Error:"), without box drawing. */
+const firstErrors = (output) => {
+  const lines = output
     .split("\n")
     .map((line) => line.replace(/^[│╷╵]\s?/, "").trimEnd())
-    .filter((line) => line.trim())
-    .slice(0, 20)
-    .join("\n    ");
+    .filter((line) => line.trim());
+  const firstError = lines.findIndex((line) => line.startsWith("Error:"));
+  return lines.slice(Math.max(0, firstError), Math.max(0, firstError) + 20).join("\n    ");
+};
 
 // Terraform's plugin cache is not safe for concurrent installs ("file exists" when two inits fill
 // an empty cache), so inits take turns; once cached, an init only links the provider.
@@ -236,7 +291,8 @@ async function pool(items, limit, work) {
   return results;
 }
 
-const tools = toolchain();
+const ec2 = await startEc2StandIn();
+const tools = { ...toolchain(), EC2_STAND_IN_URL: ec2.url };
 const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "zonke-validate-"));
 try {
   const stacks = synthesise(outdir);
@@ -264,5 +320,6 @@ try {
   console.log(`\nvalidate: ${results.length - failed.length} passed, ${failed.length} failed`);
   process.exitCode = failed.length > 0 ? 1 : 0;
 } finally {
+  ec2.server.close();
   fs.rmSync(outdir, { recursive: true, force: true });
 }

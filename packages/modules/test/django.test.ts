@@ -178,6 +178,7 @@ describe("Migrator", () => {
               "arn:aws:iam::111111111111:role/task",
               "arn:aws:iam::111111111111:role/exec",
             ],
+            logGroupName: "/ecs/shop-prod-api",
           },
         }),
     );
@@ -200,6 +201,13 @@ describe("Migrator", () => {
       "arn:aws:iam::111111111111:role/task",
       "arn:aws:iam::111111111111:role/exec",
     ]);
+    expect(byId("ReadMigrationOutput")).toMatchObject({
+      actions: ["logs:GetLogEvents"],
+      resources: [
+        "arn:aws:logs:eu-west-1:111111111111:log-group:/ecs/shop-prod-api",
+        "arn:aws:logs:eu-west-1:111111111111:log-group:/ecs/shop-prod-api:*",
+      ],
+    });
     expect(byId("WatchMigrationTask").resources).toEqual([
       "arn:aws:ecs:eu-west-1:111111111111:task/shop-prod/*",
     ]);

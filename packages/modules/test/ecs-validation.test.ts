@@ -59,6 +59,22 @@ describe("EcsService refuses", () => {
     ).not.toThrow();
   });
 
+  it("nothing after @ but a digest the pipeline gives at apply (a Terraform variable)", () => {
+    const withDigest = (suffix: (digest: string) => string) =>
+      synth((stack) => {
+        const digest = new TerraformVariable(stack, "image_digest", { type: "string" });
+        const cluster = new EcsCluster(stack, "C", {
+          clusterName: "shop-prod",
+          capacity: { kind: "fargate" },
+        });
+        const imageUri = suffix(digest.stringValue);
+        new EcsService(stack, "S", serviceProps(cluster, { imageUri }));
+      });
+    const repository = IMAGE.replace(/@sha256:.*/, "");
+    expect(() => withDigest((digest) => `${repository}@${digest}`)).not.toThrow();
+    expect(() => withDigest((digest) => `${repository}:${digest}`)).toThrow(ValidationError);
+  });
+
   it("fewer than two tasks in production, and says why", () => {
     const error = refusal({}, { production: true, scaling: { minTasks: 1, maxTasks: 4 } });
     expect(error.message).toBe(

@@ -147,6 +147,26 @@ describe("InternalAlb", () => {
     ]);
   });
 
+  it("admits a named client inside the VPC by its group, on the listener port only", () => {
+    const withClient = build({}, (alb, stack) => {
+      allowAll(alb, stack);
+      alb.allowClient("WebServer", "sg-next-server", "Server-side API calls from the web app");
+    });
+    const [clientSgName] = albGroup(withClient);
+    const admitted = each(withClient, "aws_vpc_security_group_ingress_rule")
+      .map(([, rule]) => rule)
+      .filter((rule) => rule.security_group_id === ref("aws_security_group", clientSgName));
+    expect(admitted).toEqual([
+      expect.objectContaining({ prefix_list_id: expect.any(String), from_port: 80 }),
+      expect.objectContaining({
+        referenced_security_group_id: "sg-next-server",
+        ip_protocol: "tcp",
+        from_port: 80,
+        to_port: 80,
+      }),
+    ]);
+  });
+
   it("uses a given prefix list id instead of looking it up", () => {
     const given = build({ cloudFrontPrefixListId: "pl-4fa04526" });
     expect(given.data?.aws_ec2_managed_prefix_list).toBeUndefined();

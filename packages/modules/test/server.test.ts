@@ -94,9 +94,36 @@ describe("NextServer", () => {
       security_group_ids: [ref("aws_security_group", sgName), "sg-workload"],
     });
     expect(sg.ingress).toBeUndefined();
-    expect(sg.egress).toEqual([
-      expect.objectContaining({ protocol: "tcp", from_port: 443, to_port: 443 }),
+    expect(sg.egress).toBeUndefined();
+    const egress = ofType(json, "aws_vpc_security_group_egress_rule")
+      .map(([, rule]) => rule as Record<string, any>)
+      .filter((rule) => rule.security_group_id === ref("aws_security_group", sgName));
+    expect(egress).toEqual([
+      expect.objectContaining({ cidr_ipv4: "0.0.0.0/0", ip_protocol: "tcp", from_port: 443 }),
     ]);
+  });
+
+  it("connects to what it is allowed to, by security group and port only", () => {
+    const allowed = synth((stack) => {
+      const server = new NextServer(stack, "Server", {
+        functionName: "shop-prod-web-server",
+        artifact: artifact("server"),
+        network,
+      });
+      server.allowConnectTo("Api", "sg-api-alb", 80, "the API's load balancer");
+    });
+    const rules = ofType(allowed, "aws_vpc_security_group_egress_rule").map(
+      ([, rule]) => rule as Record<string, any>,
+    );
+    expect(rules).toContainEqual(
+      expect.objectContaining({
+        referenced_security_group_id: "sg-api-alb",
+        ip_protocol: "tcp",
+        from_port: 80,
+        to_port: 80,
+      }),
+    );
+    expect(rules).toHaveLength(2);
   });
 
   it("publishes every deploy and serves the live alias through an AWS_IAM, streaming URL", () => {

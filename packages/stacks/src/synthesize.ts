@@ -4,11 +4,11 @@ import { App, type TerraformStack } from "cdktf";
 import type { StateBackendConfig } from "@zonke/modules";
 import { ValidationError } from "@zonke/modules";
 import type { LoadedConfig } from "./config/load";
-import { DEFAULT_LOCAL_STATE_DIR, type ZonkeConfig } from "./config/schema";
+import { DEFAULT_LOCAL_STATE_DIR, type AppConfig, type ZonkeConfig } from "./config/schema";
 import { findArchitecture } from "./architectures/registry";
 import { composeNetworkStack } from "./composers/network-stack";
 import { composeStateStack } from "./composers/state-stack";
-import type { EnvironmentContext } from "./composers/types";
+import type { DjangoApi, EnvironmentContext } from "./composers/types";
 
 export interface SynthOptions {
   /** Environments to synthesise. @default - all of them */
@@ -72,7 +72,8 @@ export function buildApp(loaded: LoadedConfig, options: SynthOptions = {}): Zonk
     const { stack: networkStack, network } = composeNetworkStack(context);
     add(envName, networkStack);
 
-    for (const appConfig of config.apps) {
+    const apis = new Map<string, DjangoApi>();
+    for (const appConfig of apisFirst(config.apps)) {
       const compose = findArchitecture(appConfig.architecture).compose[appConfig.kind];
       if (!compose) {
         pending.push({
@@ -82,10 +83,16 @@ export function buildApp(loaded: LoadedConfig, options: SynthOptions = {}): Zonk
         });
         continue;
       }
-      for (const stack of compose({ ...context, network, appConfig })) add(envName, stack);
+      for (const stack of compose({ ...context, network, appConfig, apis })) add(envName, stack);
     }
   }
   return { app, stacks, pending };
+}
+
+/** The apps in config order, except that the APIs front ends name come before everything else. */
+function apisFirst(apps: readonly AppConfig[]): AppConfig[] {
+  const named = new Set(apps.flatMap((a) => (a.api ? [a.api] : [])));
+  return [...apps.filter((a) => named.has(a.name)), ...apps.filter((a) => !named.has(a.name))];
 }
 
 /** Creates the output folder (cdktf only creates its last level). */

@@ -68,6 +68,15 @@ describe("the django-lambda architecture (example-django as site)", () => {
       expect.stringMatching(/Server_SecurityGroup_/),
     ]);
     expect(ingress.every((r) => r.cidr_ipv4 === undefined)).toBe(true);
+    // ... and the server may open connections to the proxy (its egress is otherwise HTTPS only).
+    const egress = resources(dev, "aws_vpc_security_group_egress_rule").map(([, r]) => r);
+    expect(egress).toContainEqual(
+      expect.objectContaining({
+        referenced_security_group_id: expect.stringMatching(/Database_Proxy_SecurityGroup_/),
+        from_port: 5432,
+        security_group_id: expect.stringMatching(/Server_SecurityGroup_/),
+      }),
+    );
     const [, database] = resources(dev, "aws_db_instance")[0]!;
     expect(database).toMatchObject({ publicly_accessible: false, storage_encrypted: true });
   });

@@ -53,7 +53,14 @@ describe("the Next.js app stack of next-lambda-django-ecs (example-next as web)"
       },
     ]);
     const patterns = dist!.ordered_cache_behavior.map((b: Json) => b.path_pattern);
-    expect(patterns).toEqual(["/_next/static/*", "/images/*", "/_next/image*"]);
+    expect(patterns).toEqual([
+      "/_next/static/*",
+      "/images/*",
+      "/static/*", // Django's collectstatic output, in this app's bucket
+      "/_next/image*",
+      "/api/*",
+      "/admin/*",
+    ]);
   });
 
   it("puts the edge signer in us-east-1 and everything else in the environment's region", () => {

@@ -1,3 +1,7 @@
+import {
+  CloudWatchLogsClient,
+  type CloudWatchLogsClientConfig,
+} from "@aws-sdk/client-cloudwatch-logs";
 import { CodePipelineClient, type CodePipelineClientConfig } from "@aws-sdk/client-codepipeline";
 import { ECSClient, type ECSClientConfig } from "@aws-sdk/client-ecs";
 import { LambdaClient, type LambdaClientConfig } from "@aws-sdk/client-lambda";
@@ -22,12 +26,27 @@ export function createMigratorLambdaClient(overrides: LambdaClientConfig = {}): 
 
 /**
  * The ECS client. The SDK's retries are safe here: RunTask carries the job's client token (a retry
- * returns the task the first attempt started) and DescribeTasks only reads.
+ * returns the task the first attempt started); DescribeTasks and DescribeTaskDefinition only read.
  */
 export function createMigratorEcsClient(overrides: ECSClientConfig = {}): ECSClient {
   return new ECSClient({
     maxAttempts: 3,
     requestHandler: { connectionTimeout: CONNECT_TIMEOUT_MS, requestTimeout: 20_000 },
+    ...overrides,
+  });
+}
+
+/**
+ * The CloudWatch Logs client that reads the end of an ECS migration task's log (GetLogEvents) for
+ * the job's message. It only reads, so the SDK's retries are safe; short timeouts, as the message
+ * must not wait long for a quote of the output.
+ */
+export function createMigratorLogsClient(
+  overrides: CloudWatchLogsClientConfig = {},
+): CloudWatchLogsClient {
+  return new CloudWatchLogsClient({
+    maxAttempts: 3,
+    requestHandler: { connectionTimeout: CONNECT_TIMEOUT_MS, requestTimeout: 10_000 },
     ...overrides,
   });
 }

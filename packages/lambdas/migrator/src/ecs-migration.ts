@@ -1,3 +1,4 @@
+import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import {
   DescribeTasksCommand,
   RunTaskCommand,
@@ -10,7 +11,15 @@ import { clientTokenFor } from "./job";
 import { log } from "./log";
 import { failed, failureForError, isPermanentError, type Outcome } from "./outcome";
 import type { EcsMigration } from "./parameters";
-import { describeError, errorName, keepHead, MAX_SUMMARY } from "./text";
+import { readTaskOutput, type TaskOutput } from "./task-output";
+import {
+  describeError,
+  errorName,
+  keepHead,
+  keepTail,
+  MAX_LOGGED_OUTPUT,
+  MAX_SUMMARY,
+} from "./text";
 
 /** RunTask's `startedBy`: tells the migration tasks apart in the ECS console and ListTasks. */
 export const STARTED_BY = "zonke-migrator";
@@ -21,6 +30,8 @@ const TASK_ARN =
 
 export interface EcsRun {
   readonly client: ECSClient;
+  /** Reads the end of the task's log for the job's message. */
+  readonly logs: CloudWatchLogsClient;
   readonly target: EcsMigration;
   readonly jobId: string;
   /** The task ARN from an earlier call of this action, if CodePipeline passed one. */
@@ -131,7 +142,7 @@ async function watchTask(run: EcsRun, taskArn: string): Promise<Outcome> {
         lastStatus = task.lastStatus;
         log("info", "task-status", { taskArn, lastStatus, desiredStatus: task.desiredStatus });
       }
-      if (task.lastStatus === "STOPPED") return stoppedOutcome(run.target, taskArn, task);
+      if (task.lastStatus === "STOPPED") return stoppedOutcome(run, taskArn, task);
     }
     if (Date.now() + run.pollIntervalMs >= run.deadlineAt) {
       log("info", "task-handover", { taskArn, lastStatus: lastStatus ?? "unknown" });
@@ -186,13 +197,13 @@ async function describe(run: EcsRun, taskArn: string): Promise<Task | Outcome | 
   );
 }
 
-function stoppedOutcome(target: EcsMigration, taskArn: string, task: Task): Outcome {
+async function stoppedOutcome(run: EcsRun, taskArn: string, task: Task): Promise<Outcome> {
+  const { target } = run;
   const id = taskId(taskArn);
   const container = task.containers?.find((candidate) => candidate.name === target.container);
   const stop = [task.stopCode, task.stoppedReason].filter(Boolean).join(": ") || "no reason given";
   const command = target.command.join(" ");
   const where = `ECS task ${id} (${task.taskDefinitionArn?.split("/").pop() ?? target.taskDefinition}) on cluster ${target.cluster}`;
-  const logs = logLocation(target, taskArn);
   log(container?.exitCode === 0 ? "info" : "warn", "task-stopped", {
     taskArn,
     exitCode: container?.exitCode ?? null,
@@ -212,21 +223,37 @@ function stoppedOutcome(target: EcsMigration, taskArn: string, task: Task): Outc
       taskArn,
     );
   }
-  if (container.exitCode === 0) {
+  const output = await readTaskOutput({
+    ecs: run.client,
+    logs: run.logs,
+    target,
+    taskArn,
+    task,
+    container,
+    deadlineAt: run.deadlineAt,
+  });
+  const succeeded = container.exitCode === 0;
+  logOutput(taskArn, output, succeeded);
+  if (succeeded) {
     return {
       result: "succeeded",
-      summary: keepHead(`Migrated: \`${command}\` exited 0 in ${where}. ${logs}`, MAX_SUMMARY),
+      summary: keepHead(
+        `Migrated: \`${command}\` exited 0 in ${where}. ${output.where}`,
+        MAX_SUMMARY,
+      ),
       externalExecutionId: taskArn,
     };
   }
-  const containerReason = container.reason ? ` (${container.reason})` : "";
+  const quoted =
+    output.text === undefined ? undefined : { text: output.text, partial: output.partial };
   if (typeof container.exitCode === "number") {
+    const containerReason = container.reason ? ` (${container.reason})` : "";
     return failed(
       "JobFailed",
       `Migration failed: \`${command}\` exited ${container.exitCode}${containerReason} in ${where}. ` +
         `${exitCodeHint(container.exitCode)}Task stopped: ${stop}. The release stops here; the old ` +
-        `version keeps serving.\n${logs}`,
-      undefined,
+        `version keeps serving.\n${output.where}`,
+      quoted,
       taskArn,
     );
   }
@@ -234,10 +261,45 @@ function stoppedOutcome(target: EcsMigration, taskArn: string, task: Task): Outc
     "JobFailed",
     `The migration task ${id} stopped before \`${command}\` ran to an exit code: ${stop}. ` +
       `Container ${container.name}: ${container.reason ?? `last status ${container.lastStatus ?? "unknown"}`}. ` +
-      `The release stops here; the old version keeps serving.\n${logs}`,
-    undefined,
+      `The release stops here; the old version keeps serving.\n${output.where}`,
+    quoted,
     taskArn,
   );
+}
+
+/** How many of the applied migrations a success's log line names. */
+const MAX_LISTED_MIGRATIONS = 20;
+
+/**
+ * The function log's view of the output: on failure its end (as for Lambda migrations), on
+ * success a short summary (the migrations applied, the last line). A success's job summary does
+ * not quote the output.
+ */
+function logOutput(taskArn: string, output: TaskOutput, succeeded: boolean): void {
+  const stream = output.log ? { logGroup: output.log.group, logStream: output.log.stream } : {};
+  if (output.text === undefined) {
+    log(succeeded ? "info" : "warn", "task-output", { taskArn, ...stream, note: output.where });
+    return;
+  }
+  if (!succeeded) {
+    log("warn", "task-output", {
+      taskArn,
+      ...stream,
+      partial: output.partial,
+      output: keepTail(output.text, MAX_LOGGED_OUTPUT),
+    });
+    return;
+  }
+  const applied = [...output.text.matchAll(/^\s*Applying (\S+)\.\.\./gm)].map((match) => match[1]);
+  const lines = output.text.trimEnd().split("\n");
+  log("info", "task-output", {
+    taskArn,
+    ...stream,
+    partial: output.partial,
+    applied: applied.length,
+    migrations: applied.slice(0, MAX_LISTED_MIGRATIONS),
+    lastLine: keepHead((lines.at(-1) ?? "").trim(), 200),
+  });
 }
 
 function exitCodeHint(exitCode: number): string {
@@ -252,35 +314,6 @@ function exitCodeHint(exitCode: number): string {
   if (exitCode === 126 || exitCode === 127)
     return `Exit code ${exitCode}: the command could not be run; check UserParameters.command. `;
   return "";
-}
-
-/**
- * Where the container's output is. The migrator does not read CloudWatch Logs (no logs client in
- * this package yet), so the message names the log group and stream, with a console link.
- */
-export function logLocation(target: EcsMigration, taskArn: string): string {
-  const id = taskId(taskArn);
-  if (!target.logGroup) {
-    return `Its output is in the container's log for task ${id} (see the task definition's logConfiguration).`;
-  }
-  const stream = target.logStreamPrefix
-    ? `${target.logStreamPrefix}/${target.container}/${id}`
-    : undefined;
-  const [, partition, , region] = taskArn.split(":");
-  const url =
-    stream && partition === "aws" && region
-      ? `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#logsV2:log-groups/log-group/` +
-        `${consoleEncode(target.logGroup)}/log-events/${consoleEncode(stream)}`
-      : undefined;
-  return (
-    `Its output is in CloudWatch Logs, group ${target.logGroup}, ` +
-    `${stream ? `stream ${stream}` : `the stream ending in /${target.container}/${id}`}${url ? `: ${url}` : "."}`
-  );
-}
-
-/** The CloudWatch console's encoding of names in its URL fragment ("/" -> "$252F"). */
-function consoleEncode(name: string): string {
-  return encodeURIComponent(encodeURIComponent(name)).replace(/%/g, "$");
 }
 
 export function taskId(taskArn: string): string {

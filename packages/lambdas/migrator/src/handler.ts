@@ -12,6 +12,7 @@ import {
   createMigratorCodePipelineClient,
   createMigratorEcsClient,
   createMigratorLambdaClient,
+  createMigratorLogsClient,
 } from "./clients";
 import { DEFAULT_POLL_INTERVAL_MS, runJob, type JobReport } from "./run";
 
@@ -46,6 +47,7 @@ const { pollIntervalMs, error: configError } = readPollInterval(process.env);
 const deps = {
   lambda: createMigratorLambdaClient(),
   ecs: createMigratorEcsClient(),
+  logs: createMigratorLogsClient(),
   codepipeline: createMigratorCodePipelineClient(),
   pollIntervalMs,
   ...(configError ? { configError } : {}),

@@ -25,16 +25,21 @@ export type Outcome =
       readonly externalExecutionId?: string;
     };
 
+/**
+ * A failure whose message is `head` and the end of `output` (see withOutput). `output` with
+ * `partial`: only the end of a longer output was read (an ECS task's log).
+ */
 export function failed(
   failureType: FailureType,
   head: string,
-  output?: string,
+  output?: string | { readonly text: string; readonly partial: boolean },
   externalExecutionId?: string,
 ): Outcome {
+  const { text, partial } = typeof output === "object" ? output : { text: output, partial: false };
   return {
     result: "failed",
     failureType,
-    message: withOutput(head, output, MAX_FAILURE_MESSAGE),
+    message: withOutput(head, text, MAX_FAILURE_MESSAGE, { partial }),
     ...(externalExecutionId ? { externalExecutionId } : {}),
   };
 }

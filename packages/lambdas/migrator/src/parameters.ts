@@ -34,9 +34,13 @@ export interface EcsMigration {
   readonly command: readonly string[];
   /** Capacity provider to run on. @default - launch type FARGATE */
   readonly capacityProvider?: string;
-  /** The container's awslogs group, to say where the output is. @default - not named */
+  /**
+   * The container's awslogs group, named in messages only when the task definition cannot be
+   * read (the migrator finds the log from the task definition's logConfiguration).
+   * @default - not named
+   */
   readonly logGroup?: string;
-  /** The container's awslogs stream prefix. @default - not named */
+  /** The container's awslogs stream prefix, for the same. @default - not named */
   readonly logStreamPrefix?: string;
 }
 

@@ -1,3 +1,4 @@
+import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import {
   PutJobFailureResultCommand,
   PutJobSuccessResultCommand,
@@ -34,6 +35,8 @@ export const DEFAULT_POLL_INTERVAL_MS = 5_000;
 export interface MigratorDeps {
   readonly lambda: LambdaClient;
   readonly ecs: ECSClient;
+  /** Reads the end of an ECS migration task's log for the job's message. */
+  readonly logs: CloudWatchLogsClient;
   readonly codepipeline: CodePipelineClient;
   readonly pollIntervalMs: number;
   /** @default REPORT_RESERVE_MS */
@@ -120,6 +123,7 @@ async function migrate(
     }
     return await migrateOnEcs({
       client: deps.ecs,
+      logs: deps.logs,
       target,
       jobId: job.id,
       continuationToken: job.continuationToken,

@@ -34,16 +34,25 @@ export function keepHead(text: string, max: number): string {
 /**
  * `head`, then as much of the end of `output` as fits in `max` characters, with a line saying how
  * much was left out. The head (what happened, what to do) is kept whole unless it alone would take
- * more than half of `max`.
+ * more than half of `max`. `partial`: `output` is only the end of a longer text (a log read from
+ * its end), so the label cannot say how long the whole is.
  */
-export function withOutput(head: string, output: string | undefined, max: number): string {
+export function withOutput(
+  head: string,
+  output: string | undefined,
+  max: number,
+  options: { readonly partial?: boolean } = {},
+): string {
   const start = keepHead(head, Math.floor(max / 2));
   const text = (output ?? "").replace(/\s+$/, "");
   if (text === "") return start;
-  const whole = `${start}\n--- output ---\n${text}`;
+  const label = (kept: number) =>
+    options.partial
+      ? `\n--- output: last ${kept} characters (earlier output not read) ---\n`
+      : `\n--- output: last ${kept} of ${text.length} characters ---\n`;
+  const whole = `${start}${options.partial ? label(text.length) : "\n--- output ---\n"}${text}`;
   if (whole.length <= max) return whole;
   // The label's length depends on the numbers in it; reserve room for the longest it can be.
-  const label = (kept: number) => `\n--- output: last ${kept} of ${text.length} characters ---\n`;
   const room = max - start.length - label(text.length).length;
   if (room <= 0) return start;
   const tail = keepTail(text, room);

@@ -106,6 +106,7 @@ test("the zip holds one minified index.js that leaves the SDK to the runtime", (
   expect(code).toContain('require("@aws-sdk/client-lambda")');
   expect(code).toContain('require("@aws-sdk/client-ecs")');
   expect(code).toContain('require("@aws-sdk/client-codepipeline")');
+  expect(code).toContain('require("@aws-sdk/client-cloudwatch-logs")');
   expect(code).not.toContain("sourceMappingURL");
   // No request signing or HTTP code of its own: the runtime's SDK does that.
   expect(code).not.toContain("AWS4-HMAC-SHA256");

@@ -1,16 +1,26 @@
-// Django on ECS: the real ECSClient against a fake of RunTask/DescribeTasks that runs the
-// container's command for real through the app image's entry point (`zonke-runtime migrate` runs
-// `manage.py migrate --noinput` on a real Django project), and the real report to a fake
-// CodePipeline. The request shape is also checked against moto in ecs-moto.test.ts.
+// Django on ECS: the real ECSClient against a fake of RunTask/DescribeTasks/DescribeTaskDefinition
+// that runs the container's command for real through the app image's entry point (`zonke-runtime
+// migrate` runs `manage.py migrate --noinput` on a real Django project) and ships what it prints
+// to a fake CloudWatch Logs (awslogs), the real CloudWatchLogsClient reading the end of it back,
+// and the real report to a fake CodePipeline. The request shapes are also checked against moto in
+// ecs-moto.test.ts.
 import { runAppImage } from "./support/app-image";
-import { createDjangoProject, FAILURE_TEXT, type DjangoProject } from "./support/django-project";
+import {
+  createDjangoProject,
+  FAILURE_TEXT,
+  LEAKED_PASSWORD,
+  type DjangoProject,
+} from "./support/django-project";
 import { depsFor, destroyDeps } from "./support/deps";
 import { startFakeCodePipeline, type FakeCodePipeline } from "./support/fake-codepipeline-api";
 import { startFakeEcs, type FakeEcs } from "./support/fake-ecs-api";
+import { startFakeLogs, type FakeLogs } from "./support/fake-logs-api";
 import { captureOutput, type Captured } from "./support/capture";
 import { jobEvent, lambdaContext } from "./support/job-event";
 import { expectNoCredentials } from "./support/secrets";
 import { REPORT_RESERVE_MS, runJob, type MigratorDeps } from "../src/run";
+import { LOG_PAGE_EVENTS, MAX_LOG_PAGES } from "../src/task-output";
+import { MAX_FAILURE_MESSAGE, redactUrlCredentials } from "../src/text";
 
 const PARAMETERS = {
   kind: "ecs",
@@ -21,35 +31,73 @@ const PARAMETERS = {
   securityGroups: ["sg-0123456789abcdef0"],
 };
 const WITH_LOGS = { ...PARAMETERS, logGroup: "/ecs/shop-prod-api", logStreamPrefix: "django" };
+/** The awslogs configuration of shop-prod-api:7's Django container. */
+const LOG_GROUP = "/ecs/shop-prod-api";
+const AWSLOGS = {
+  logDriver: "awslogs",
+  options: {
+    "awslogs-group": LOG_GROUP,
+    "awslogs-region": "eu-west-1",
+    "awslogs-stream-prefix": "django",
+  },
+};
 /** Enough time to report, and about a second to watch the task: then it is handed over. */
 const SHORT = REPORT_RESERVE_MS + 1200;
 const LONG = 900_000;
 
 let codepipeline: FakeCodePipeline;
 let ecs: FakeEcs;
+let logs: FakeLogs;
 let deps: MigratorDeps;
 let project: DjangoProject;
 let output: Captured;
 
 beforeAll(async () => {
   codepipeline = await startFakeCodePipeline();
+  logs = await startFakeLogs();
+  logs.createLogGroup(LOG_GROUP);
+  const definition = {
+    family: "shop-prod-api",
+    containers: ["web", "log-router"],
+    command: ["web"],
+  };
   ecs = await startFakeEcs({
     clusters: ["shop-prod"],
     taskDefinitions: [
+      { ...definition, revision: 7, logConfiguration: AWSLOGS },
       {
-        family: "shop-prod-api",
-        revision: 7,
-        containers: ["web", "log-router"],
-        command: ["web"],
+        ...definition,
+        revision: 9,
+        logConfiguration: { logDriver: "awsfirelens", options: { Name: "datadog" } },
+      },
+      { ...definition, revision: 10 },
+      {
+        ...definition,
+        revision: 12,
+        logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": LOG_GROUP } },
+      },
+      {
+        ...definition,
+        revision: 11,
+        logConfiguration: {
+          ...AWSLOGS,
+          options: { ...AWSLOGS.options, "awslogs-region": "us-east-1" },
+        },
       },
     ],
     run: (command) => runAppImage(command, project.dir),
+    logs,
   });
-  deps = depsFor({ codepipeline: codepipeline.endpoint, ecs: ecs.endpoint, pollIntervalMs: 20 });
+  deps = depsFor({
+    codepipeline: codepipeline.endpoint,
+    ecs: ecs.endpoint,
+    logs: logs.endpoint,
+    pollIntervalMs: 20,
+  });
 });
 afterAll(async () => {
   destroyDeps(deps);
-  await Promise.all([codepipeline.close(), ecs.close()]);
+  await Promise.all([codepipeline.close(), ecs.close(), logs.close()]);
 });
 beforeEach(() => {
   project = createDjangoProject();
@@ -58,6 +106,7 @@ beforeEach(() => {
 afterEach(() => {
   output.restore();
   ecs.release();
+  logs.allow();
   project.remove();
   expectNoCredentials([...output.lines, ...codepipeline.calls.map((call) => call.raw)]);
 });
@@ -67,6 +116,32 @@ const only = <T>(items: T[]): T => {
   return items[0] as T;
 };
 const idOf = (arn: string) => arn.split("/").pop() as string;
+/** The message's sentence for the task's stream of shop-prod-api:7, with its console link. */
+const streamOf = (id: string) =>
+  `CloudWatch Logs, group /ecs/shop-prod-api, stream django/web/${id}: ` +
+  `https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#logsV2:log-groups/log-group/$252Fecs$252Fshop-prod-api/log-events/django$252Fweb$252F${id}`;
+/** What the message quotes of a task's output: passwords hidden, trailing blank lines dropped. */
+const quoted = (output: string) => redactUrlCredentials(output).trimEnd();
+/** The failing project's task: migrates on shop-prod-api:<revision> and exits 1. */
+async function failingRun(revision = 7, noiseLines = 0) {
+  project.remove();
+  project = createDjangoProject({ failing: true, noiseLines });
+  const { id, event } = jobEvent({ ...PARAMETERS, taskDefinition: `shop-prod-api:${revision}` });
+  const requestsBefore = logs.requests.length;
+  const report = await runJob(event, lambdaContext(LONG), deps);
+  const task = ecs.tasks.at(-1)!;
+  return {
+    report,
+    task,
+    taskId: idOf(task.taskArn),
+    details: only(codepipeline.accepted(id)).input["failureDetails"],
+    logRequests: logs.requests.slice(requestsBefore),
+  };
+}
+/** The head of the failing project's message, up to the sentence about its output. */
+const failedHead = (taskId: string, revision = 7) =>
+  `Migration failed: \`migrate\` exited 1 in ECS task ${taskId} (shop-prod-api:${revision}) on cluster shop-prod. ` +
+  `Task stopped: EssentialContainerExited: Essential container in task exited. The release stops here; the old version keeps serving.\n`;
 
 test("first call starts the task and hands it over; the next call (continuation token) reports success", async () => {
   ecs.hold(); // the task stays PROVISIONING through the first call
@@ -139,37 +214,207 @@ test("first call starts the task and hands it over; the next call (continuation 
       "task-handover",
       "task-resume",
       "task-stopped",
+      "task-output",
       "reported",
     ]),
   );
+  // The log has a short summary of the output; the job's summary does not quote it.
+  expect(output.json().find((line) => line["step"] === "task-output")).toEqual({
+    level: "info",
+    step: "task-output",
+    taskArn: task.taskArn,
+    logGroup: LOG_GROUP,
+    logStream: `django/web/${id}`,
+    partial: false,
+    applied: 2,
+    migrations: ["shop.0001_initial", "shop.0002_seed"],
+    lastLine: "Applying shop.0002_seed... OK",
+  });
 });
 
-test("failure: the exit code and stop reason fail the job, and the message says where the output is", async () => {
-  project.remove();
-  project = createDjangoProject({ failing: true });
-  const { id, event } = jobEvent(PARAMETERS);
-  expect(await runJob(event, lambdaContext(LONG), deps)).toEqual({
-    jobId: id,
+test("failure: the exit code fails the job, and the message quotes the output from CloudWatch Logs", async () => {
+  const { report, task, taskId, details, logRequests } = await failingRun();
+  expect(report).toEqual({
+    jobId: expect.any(String),
     result: "failed",
     failureType: "JobFailed",
     reported: true,
   });
-  const task = ecs.tasks.at(-1)!;
-  const taskId = idOf(task.taskArn);
-  expect(only(codepipeline.accepted(id)).input["failureDetails"]).toEqual({
+  expect(task.output.trimEnd().endsWith(FAILURE_TEXT)).toBe(true);
+  expect(task.output).toContain(LEAKED_PASSWORD);
+  expect(details).toEqual({
     type: "JobFailed",
     message:
-      `Migration failed: \`migrate\` exited 1 in ECS task ${taskId} (shop-prod-api:7) on cluster shop-prod. ` +
-      `Task stopped: EssentialContainerExited: Essential container in task exited. The release stops here; the old version keeps serving.\n` +
-      `Its output is in the container's log for task ${taskId} (see the task definition's logConfiguration).`,
+      `${failedHead(taskId)}Its output is in ${streamOf(taskId)}\n` +
+      `--- output ---\n${quoted(task.output)}`,
     externalExecutionId: task.taskArn,
   });
-  expect(task.output.trimEnd().endsWith(FAILURE_TEXT)).toBe(true); // ... and it is there
-  expect(output.json().find((line) => line["step"] === "task-stopped")).toMatchObject({
+  expect(details.message).toContain("postgres://app:***@db.internal");
+  expect(details.message).not.toContain(LEAKED_PASSWORD);
+  // The whole (short) log was read from its end: one page, then the token back at its start.
+  expect(logRequests).toEqual([
+    {
+      logGroupName: "/ecs/shop-prod-api",
+      logStreamName: `django/web/${taskId}`,
+      startFromHead: false,
+      limit: LOG_PAGE_EVENTS,
+    },
+    expect.objectContaining({ nextToken: "b/0", startFromHead: false }),
+  ]);
+  const logged = output.json().find((line) => line["step"] === "task-output");
+  expect(logged).toMatchObject({
     level: "warn",
-    exitCode: 1,
-    stopCode: "EssentialContainerExited",
+    logGroup: "/ecs/shop-prod-api",
+    logStream: `django/web/${taskId}`,
+    partial: false,
   });
+  expect(logged?.["output"].endsWith(FAILURE_TEXT)).toBe(true);
+  expect(JSON.stringify(output.json())).not.toContain(LEAKED_PASSWORD);
+});
+
+test("a long output is cut to the message's limit, keeping its end (the traceback)", async () => {
+  // About 6 KB of output: read whole (under 8 KB), quoted from its end.
+  const medium = await failingRun(7, 60);
+  const whole = quoted(medium.task.output);
+  expect(medium.details.message.length).toBeLessThanOrEqual(MAX_FAILURE_MESSAGE);
+  expect(medium.details.message.length).toBeGreaterThan(MAX_FAILURE_MESSAGE - 20);
+  const head = `${failedHead(medium.taskId)}Its output is in ${streamOf(medium.taskId)}\n`;
+  expect(medium.details.message.startsWith(`${head}--- output: last `)).toBe(true);
+  const [, kept, total] = /--- output: last (\d+) of (\d+) characters ---\n/.exec(
+    medium.details.message,
+  )!;
+  expect(Number(total)).toBe(whole.length);
+  expect(medium.details.message.endsWith(`---\n${whole.slice(-Number(kept))}`)).toBe(true);
+  expect(medium.details.message.endsWith(FAILURE_TEXT)).toBe(true);
+
+  // About 32 KB: only the end is read (a bounded number of pages), so the total is not known.
+  const long = await failingRun(7, 400);
+  expect(long.task.output.length).toBeGreaterThan(30_000);
+  const message = long.details.message as string;
+  expect(message.length).toBeLessThanOrEqual(MAX_FAILURE_MESSAGE);
+  expect(message.length).toBeGreaterThan(MAX_FAILURE_MESSAGE - 20);
+  const cut = /\n--- output: last (\d+) characters \(earlier output not read\) ---\n/.exec(message);
+  expect(cut).not.toBeNull();
+  expect(message.endsWith(quoted(long.task.output).slice(-Number(cut![1])))).toBe(true);
+  expect(message.endsWith(FAILURE_TEXT)).toBe(true);
+  expect(message).not.toContain("seeding row 00000"); // the start of the output is what goes
+  expect(message).not.toContain(LEAKED_PASSWORD);
+  // Newest page first, each the one before the last, and far fewer than the log's 400+ lines.
+  expect(long.logRequests.length).toBeGreaterThan(1);
+  expect(long.logRequests.length).toBeLessThanOrEqual(MAX_LOG_PAGES);
+  expect(long.logRequests.map((request) => request["nextToken"])).toEqual(
+    long.logRequests.map((_, page) =>
+      page === 0
+        ? undefined
+        : `b/${logs.stream(LOG_GROUP, `django/web/${long.taskId}`)!.length - page * LOG_PAGE_EVENTS}`,
+    ),
+  );
+});
+
+test.each([
+  [
+    "AccessDeniedException, as CloudWatch Logs answers a role without logs:GetLogEvents",
+    400,
+    "AccessDeniedException",
+    "User: arn:aws:sts::123456789012:assumed-role/shop-prod-migrator/shop-prod-migrator is not authorized to perform: logs:GetLogEvents",
+    (taskId: string) =>
+      `Its output could not be read (AccessDeniedException: User: arn:aws:sts::123456789012:assumed-role/shop-prod-migrator/shop-prod-migrator ` +
+      `is not authorized to perform: logs:GetLogEvents): the migrator's role needs logs:GetLogEvents on log group /ecs/shop-prod-api. ` +
+      `Look in ${streamOf(taskId)}`,
+  ],
+  [
+    "a bare 403 without an error type (a proxy, a policy outside the role)",
+    403,
+    undefined,
+    "Forbidden",
+    (taskId: string) =>
+      `Its output could not be read (CloudWatch Logs answered HTTP 403, which is not an AWS error: ` +
+      `SyntaxError: Unexpected token 'F', "Forbidden" is not valid JSON). Look in ${streamOf(taskId)}`,
+  ],
+])(
+  "logs that cannot be read (%s) still fail the job with the exit code, and say so",
+  async (_case, status, type, message, sentence) => {
+    logs.refuse(status, type, message);
+    const { report, taskId, details } = await failingRun();
+    expect(report).toMatchObject({ result: "failed", failureType: "JobFailed", reported: true });
+    const [head, note, ...rest] = (details.message as string).split("\n");
+    expect(`${head}\n`).toBe(failedHead(taskId));
+    expect(note).toEqual(sentence(taskId));
+    expect(rest).toEqual([]); // nothing quoted
+  },
+);
+
+test.each([
+  [
+    "an awsfirelens container",
+    9,
+    "The container web logs with the awsfirelens driver, not awslogs, so the migrator cannot quote its output: look for task <id> where that driver sends it.",
+  ],
+  [
+    "a container without logConfiguration",
+    10,
+    "The container web has no logConfiguration in task definition shop-prod-api:10, so its output was not kept: give it the awslogs log driver to see the output here.",
+  ],
+  [
+    "an awslogs container logging to another region",
+    11,
+    "Its output is in region us-east-1 (the migrator reads logs only in its own region, eu-west-1), CloudWatch Logs, group /ecs/shop-prod-api, stream django/web/<id>: " +
+      "https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#logsV2:log-groups/log-group/$252Fecs$252Fshop-prod-api/log-events/django$252Fweb$252F<id>",
+  ],
+])("%s: the failure says why the output is not quoted", async (_case, revision, sentence) => {
+  const { taskId, details, logRequests } = await failingRun(revision);
+  expect(details.message).toBe(
+    `${failedHead(taskId, revision)}${sentence.replaceAll("<id>", taskId)}`,
+  );
+  expect(logRequests).toEqual([]);
+});
+
+test("a container that printed nothing: the failure says its log is empty", async () => {
+  const { id, event } = jobEvent({
+    ...PARAMETERS,
+    command: ["manage", "shell", "-v", "0", "-c", "import sys; sys.exit(3)"],
+  });
+  await runJob(event, lambdaContext(LONG), deps);
+  const task = ecs.tasks.at(-1)!;
+  const taskId = idOf(task.taskArn);
+  expect(task.output).toBe("");
+  expect(logs.stream(LOG_GROUP, `django/web/${taskId}`)).toEqual([]); // made, never written
+  const [head, ...rest] = only(codepipeline.accepted(id)).input["failureDetails"].message.split(
+    "\n",
+  );
+  expect(head).toMatch(
+    /^Migration failed: `manage shell -v 0 -c import sys; sys\.exit\(3\)` exited 3 in /,
+  );
+  expect(rest).toEqual([`Its log is empty (the container printed nothing): ${streamOf(taskId)}`]);
+});
+
+test("awslogs without a stream prefix (EC2): the stream is the container's runtimeId", async () => {
+  const { task, taskId, details, logRequests } = await failingRun(12);
+  const runtimeId = `${taskId}-1000`;
+  expect(logRequests[0]).toMatchObject({ logGroupName: LOG_GROUP, logStreamName: runtimeId });
+  expect(details.message).toBe(
+    `${failedHead(taskId, 12)}Its output is in CloudWatch Logs, group /ecs/shop-prod-api, stream ${runtimeId}: ` +
+      `https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#logsV2:log-groups/log-group/$252Fecs$252Fshop-prod-api/log-events/${runtimeId}\n` +
+      `--- output ---\n${quoted(task.output)}`,
+  );
+});
+
+test("a role without ecs:DescribeTaskDefinition: the failure says so, and where UserParameters put the log", async () => {
+  ecs.refuseNextDescribeTaskDefinition(
+    400,
+    "AccessDeniedException",
+    "User: arn:aws:sts::123456789012:assumed-role/shop-prod-migrator/x is not authorized to perform: ecs:DescribeTaskDefinition",
+  );
+  project.remove();
+  project = createDjangoProject({ failing: true });
+  const { id, event } = jobEvent(WITH_LOGS);
+  await runJob(event, lambdaContext(LONG), deps);
+  const taskId = idOf(ecs.tasks.at(-1)!.taskArn);
+  expect(only(codepipeline.accepted(id)).input["failureDetails"].message).toBe(
+    `${failedHead(taskId)}Its output could not be read: DescribeTaskDefinition shop-prod-api:7 failed ` +
+      `(AccessDeniedException: User: arn:aws:sts::123456789012:assumed-role/shop-prod-migrator/x is not authorized to perform: ecs:DescribeTaskDefinition); ` +
+      `the migrator's role needs ecs:DescribeTaskDefinition (resource "*"). Its output is in ${streamOf(taskId)}`,
+  );
 });
 
 test("a task that cannot start fails with ECS's stop reason and the container's reason", async () => {
@@ -182,7 +427,8 @@ test("a task that cannot start fails with ECS's stop reason and the container's 
   expect(only(codepipeline.accepted(id)).input["failureDetails"].message).toBe(
     `The migration task ${taskId} stopped before \`migrate\` ran to an exit code: TaskFailedToStart: ${reason}. ` +
       `Container web: ${reason}. The release stops here; the old version keeps serving.\n` +
-      `Its output is in the container's log for task ${taskId} (see the task definition's logConfiguration).`,
+      `No output to quote (ResourceNotFoundException: The specified log stream does not exist.): the container printed nothing, or did not start. ` +
+      `Its log would be in ${streamOf(taskId)}`,
   );
 });
 
@@ -202,6 +448,9 @@ test("a command the image's entry point refuses (exit 2) points at UserParameter
     /^Migration failed: `migrat` exited 2 in ECS task \w+ \(shop-prod-api:7\) on cluster shop-prod\. Exit code 2: the command line was refused \(an unknown command or option for the image's entry point or for manage\.py\); check UserParameters\.command\. /,
   );
   expect(ecs.tasks.at(-1)!.output).toContain('zonke-runtime: unknown command "migrat"');
+  expect(only(codepipeline.accepted(id)).input["failureDetails"].message).toMatch(
+    /\n--- output ---\nzonke-runtime: unknown command "migrat"\n\nusage: zonke-runtime <command> \[args\.\.\.\]$/,
+  );
   expect(project.run(["showmigrations", "shop"]).output).toContain("[ ] 0001_initial");
 });
 

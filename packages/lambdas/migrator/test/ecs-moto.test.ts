@@ -4,6 +4,14 @@
 // is a success. moto runs no container and reports exit code 0 for every stopped task, so failures
 // and exit codes are tested against the fake in ecs-kind.test.ts. moto's task states are driven
 // through its state manager: "manual" with many ticks keeps a task RUNNING, "immediate" stops it.
+// moto's DescribeTaskDefinition and CloudWatch Logs (GetLogEvents read backwards, page by page)
+// check how the migrator finds and reads the task's log; the test writes the "container's" lines.
+import {
+  CloudWatchLogsClient,
+  CreateLogGroupCommand,
+  CreateLogStreamCommand,
+  PutLogEventsCommand,
+} from "@aws-sdk/client-cloudwatch-logs";
 import {
   CreateClusterCommand,
   DescribeTasksCommand,
@@ -21,6 +29,7 @@ import { jobEvent, lambdaContext } from "./support/job-event";
 let moto: MotoServer;
 let codepipeline: FakeCodePipeline;
 let ecs: ECSClient;
+let logs: CloudWatchLogsClient;
 let deps: MigratorDeps;
 let output: Captured;
 let parameters: Record<string, unknown>;
@@ -53,6 +62,8 @@ beforeAll(async () => {
   moto = await startMotoServer();
   codepipeline = await startFakeCodePipeline();
   ecs = new ECSClient(fakeClientConfig(moto.endpoint));
+  logs = new CloudWatchLogsClient(fakeClientConfig(moto.endpoint));
+  await logs.send(new CreateLogGroupCommand({ logGroupName: "/ecs/shop-prod-api" }));
   const vpcId = /<vpcId>(vpc-[0-9a-f]+)<\/vpcId>/.exec(
     await ec2("CreateVpc", { CidrBlock: "10.20.0.0/16" }),
   )?.[1];
@@ -89,6 +100,14 @@ beforeAll(async () => {
           essential: true,
           command: ["web"],
           memory: 512, // moto 5.2 sums container memory and fails without it
+          logConfiguration: {
+            logDriver: "awslogs",
+            options: {
+              "awslogs-group": "/ecs/shop-prod-api",
+              "awslogs-region": "eu-west-1",
+              "awslogs-stream-prefix": "django",
+            },
+          },
         },
       ],
     }),
@@ -101,12 +120,18 @@ beforeAll(async () => {
     subnets: [subnetId],
     securityGroups: [groupId],
   };
-  deps = depsFor({ codepipeline: codepipeline.endpoint, ecs: moto.endpoint, pollIntervalMs: 50 });
+  deps = depsFor({
+    codepipeline: codepipeline.endpoint,
+    ecs: moto.endpoint,
+    logs: moto.endpoint,
+    pollIntervalMs: 50,
+  });
 }, 60_000);
 
 afterAll(async () => {
   if (deps) destroyDeps(deps);
   ecs?.destroy();
+  logs?.destroy();
   await codepipeline?.close();
   await moto?.stop();
 });
@@ -115,7 +140,7 @@ beforeEach(() => {
 });
 afterEach(() => output.restore());
 
-test("moto accepts the RunTask; the task is handed over, found again by its ARN, and its exit 0 reported", async () => {
+test("moto accepts the RunTask; the task is handed over, found again by its ARN, its exit 0 reported and its log read", async () => {
   await setTaskTransition({ progression: "manual", times: 1_000_000 }); // stays RUNNING
   const first = jobEvent(parameters);
   const handedOver = await runJob(first.event, lambdaContext(REPORT_RESERVE_MS + 1200), deps);
@@ -145,6 +170,31 @@ test("moto accepts the RunTask; the task is handed over, found again by its ARN,
   });
   expect(codepipeline.accepted(first.id)[0]?.input).toMatchObject({ continuationToken: taskArn });
 
+  // What the container printed, as awslogs writes it: one event per line, in the task's stream.
+  // 200 lines: the migrator reads them back newest first in pages of 100, to the log's start.
+  const taskId = taskArn.split("/").pop();
+  const stream = `django/web/${taskId}`;
+  const lines = [
+    "Operations to perform:",
+    "  Apply all migrations: shop",
+    "Running migrations:",
+    ...Array.from(
+      { length: 200 },
+      (_, n) => `  Applying shop.${String(n + 1).padStart(4, "0")}_step... OK`,
+    ),
+  ];
+  await logs.send(
+    new CreateLogStreamCommand({ logGroupName: "/ecs/shop-prod-api", logStreamName: stream }),
+  );
+  const now = Date.now();
+  await logs.send(
+    new PutLogEventsCommand({
+      logGroupName: "/ecs/shop-prod-api",
+      logStreamName: stream,
+      logEvents: lines.map((message, n) => ({ timestamp: now - lines.length + n, message })),
+    }),
+  );
+
   await setTaskTransition({ progression: "immediate" }); // the task stops at the next look
   const next = jobEvent(parameters, { continuationToken: taskArn });
   expect(await runJob(next.event, lambdaContext(60_000), deps)).toMatchObject({
@@ -153,9 +203,21 @@ test("moto accepts the RunTask; the task is handed over, found again by its ARN,
   });
   expect(codepipeline.accepted(next.id)[0]?.input["executionDetails"]).toMatchObject({
     summary: expect.stringMatching(
-      /^Migrated: `migrate` exited 0 in ECS task [0-9a-f-]+ \(shop-prod-api:\d+\) on cluster shop-prod\./,
+      /^Migrated: `migrate` exited 0 in ECS task [0-9a-f-]+ \(shop-prod-api:\d+\) on cluster shop-prod\. Its output is in CloudWatch Logs, group \/ecs\/shop-prod-api, stream django\/web\/[0-9a-f-]+: https:\/\/eu-west-1\.console/,
     ),
     externalExecutionId: taskArn,
+  });
+  // Every line read once: none skipped or repeated across moto's pages and tokens.
+  expect(output.json().find((line) => line["step"] === "task-output")).toEqual({
+    level: "info",
+    step: "task-output",
+    taskArn,
+    logGroup: "/ecs/shop-prod-api",
+    logStream: stream,
+    partial: false,
+    applied: 200,
+    migrations: Array.from({ length: 20 }, (_, n) => `shop.${String(n + 1).padStart(4, "0")}_step`),
+    lastLine: "Applying shop.0200_step... OK",
   });
 });
 

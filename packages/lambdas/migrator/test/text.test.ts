@@ -42,6 +42,21 @@ test("a long output keeps its tail (the error) and says how much was left out", 
   expect(message).not.toContain("shop.0000_step"); // the head of the output is what goes
 });
 
+test("an output read only from its end says that earlier output was not read", () => {
+  expect(withOutput("Migration failed.", "line 9\nline 10\n", 5000, { partial: true })).toBe(
+    "Migration failed.\n--- output: last 14 characters (earlier output not read) ---\nline 9\nline 10",
+  );
+  const output = traceback(500);
+  const message = withOutput("Migration failed.", output, MAX_FAILURE_MESSAGE, { partial: true });
+  expect(message.length).toBeLessThanOrEqual(MAX_FAILURE_MESSAGE);
+  expect(message.length).toBeGreaterThan(MAX_FAILURE_MESSAGE - 20);
+  const kept = Number(
+    /^--- output: last (\d+) characters \(earlier output not read\) ---$/m.exec(message)?.[1],
+  );
+  expect(message.endsWith(`---\n${output.slice(-kept)}`)).toBe(true);
+  expect(message).not.toMatch(/ of \d+ characters/); // the whole log's length is not known
+});
+
 test("a head longer than half the limit is shortened; the output still gets the rest", () => {
   const message = withOutput("x".repeat(9000), traceback(300), 5000);
   expect(message.length).toBeLessThanOrEqual(5000);
@@ -63,8 +78,9 @@ test("property: within the limit, ends with the output's end, starts with the he
       fc.string({ maxLength: 200 }),
       fc.string({ unit: "grapheme", maxLength: 12_000 }),
       fc.integer({ min: 300, max: 6000 }),
-      (head, output, max) => {
-        const message = withOutput(head, output, max);
+      fc.boolean(),
+      (head, output, max, partial) => {
+        const message = withOutput(head, output, max, { partial });
         expect(message.length).toBeLessThanOrEqual(max);
         expect(message.startsWith(keepHead(head, Math.floor(max / 2)))).toBe(true);
         const trimmed = output.replace(/\s+$/, "");

@@ -339,6 +339,7 @@ export class EcsService extends Construct {
       clusterName: cluster.clusterName,
       taskDefinitionFamily: this.taskDefinitionFamily,
       passRoleArns: [this.taskRoleArn, this.executionRoleArn],
+      logGroupName: this.logGroupName,
     };
   }
 }

@@ -23,6 +23,8 @@ export interface EcsMigrationTarget {
   readonly taskDefinitionFamily: string;
   /** The task and execution roles the task definition names (and nothing else). */
   readonly passRoleArns: readonly string[];
+  /** The container's awslogs group: a failed migration's output is quoted from it. */
+  readonly logGroupName: string;
 }
 
 export interface MigratorProps {
@@ -108,6 +110,20 @@ function targetStatements(
       sid: "WatchMigrationTask",
       actions: ["ecs:DescribeTasks"],
       resources: [ecs(`task/${target.clusterName}/*`)],
+    },
+    {
+      // DescribeTaskDefinition has no resource-level permissions; it tells where the logs go.
+      sid: "ReadMigrationTaskDefinition",
+      actions: ["ecs:DescribeTaskDefinition"],
+      resources: ["*"],
+    },
+    {
+      sid: "ReadMigrationOutput",
+      actions: ["logs:GetLogEvents"],
+      resources: [
+        `arn:aws:logs:${target.region}:${target.accountId}:log-group:${target.logGroupName}`,
+        `arn:aws:logs:${target.region}:${target.accountId}:log-group:${target.logGroupName}:*`,
+      ],
     },
     {
       sid: "PassTaskRoles",

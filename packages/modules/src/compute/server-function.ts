@@ -3,6 +3,7 @@ import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaAlias } from "@cdktf/provider-aws/lib/lambda-alias";
 import { LambdaFunctionUrl } from "@cdktf/provider-aws/lib/lambda-function-url";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { ValidationError } from "../core/errors";
 import { physicalName } from "../naming";
 import { ArtifactFunction, type ArtifactFunctionProps } from "./artifact-function";
@@ -68,8 +69,8 @@ export const LIVE_ALIAS = "live";
 
 /**
  * An app's server on Lambda: in private subnets with a security group of its own (no ingress:
- * Lambda receives nothing over the VPC; egress HTTPS only, for AWS APIs and remote data; the
- * database admits the group through Database.allowFrom), reached only through its Function URL
+ * Lambda receives nothing over the VPC; egress HTTPS, for AWS APIs and remote data, plus what
+ * `allowConnectTo` adds: the database, an internal API), reached only through its Function URL
  * with AWS_IAM auth, which only the CloudFront distribution allowed by `allowDistribution` can
  * call.
  *
@@ -98,18 +99,19 @@ export class ServerFunction extends Construct {
       name: physicalName("securityGroup", [props.functionName]),
       description: `${props.functionName}: app server Lambda (no ingress)`,
       vpcId: network.vpcId,
-      egress: [
-        {
-          description: "HTTPS to AWS APIs and remote data",
-          protocol: "tcp",
-          fromPort: 443,
-          toPort: 443,
-          cidrBlocks: ["0.0.0.0/0"],
-        },
-      ],
       lifecycle: { createBeforeDestroy: true },
     });
     this.securityGroupId = securityGroup.id;
+    // Separate rules, never inline blocks, so `allowConnectTo` can add more (Terraform removes
+    // AWS's default allow-all egress rule when it creates the group).
+    new VpcSecurityGroupEgressRule(this, "HttpsOut", {
+      securityGroupId: this.securityGroupId,
+      cidrIpv4: "0.0.0.0/0",
+      ipProtocol: "tcp",
+      fromPort: 443,
+      toPort: 443,
+      description: "HTTPS to AWS APIs and remote data",
+    });
 
     this.sameAs = (overrides) =>
       new ArtifactFunction(this, overrides.id, {
@@ -148,6 +150,21 @@ export class ServerFunction extends Construct {
   readonly sameAs: (
     overrides: Partial<ArtifactFunctionProps> & { id: string; functionName: string },
   ) => ArtifactFunction;
+
+  /**
+   * Lets the server open connections to `securityGroupId`'s members on `port`: its database (or
+   * the proxy), an internal API's load balancer. The other side must admit this group too.
+   */
+  allowConnectTo(id: string, securityGroupId: string, port: number, description: string): void {
+    new VpcSecurityGroupEgressRule(this, `To${id}`, {
+      securityGroupId: this.securityGroupId,
+      referencedSecurityGroupId: securityGroupId,
+      ipProtocol: "tcp",
+      fromPort: port,
+      toPort: port,
+      description,
+    });
+  }
 
   private functionSettings(
     props: ServerFunctionProps,

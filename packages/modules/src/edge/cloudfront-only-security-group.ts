@@ -38,6 +38,8 @@ export class CloudFrontOnlySecurityGroup extends Construct {
   readonly securityGroup: SecurityGroup;
   readonly securityGroupId: string;
   readonly prefixListId: string;
+  /** The listener port, the only one clients reach. */
+  readonly port: number;
 
   constructor(scope: Construct, id: string, props: CloudFrontOnlySecurityGroupProps) {
     super(scope, id);
@@ -54,6 +56,7 @@ export class CloudFrontOnlySecurityGroup extends Construct {
       tags: { Name: props.name },
     });
     this.securityGroupId = this.securityGroup.id;
+    this.port = props.port;
 
     new VpcSecurityGroupIngressRule(this, "FromCloudFront", {
       securityGroupId: this.securityGroupId,
@@ -62,6 +65,18 @@ export class CloudFrontOnlySecurityGroup extends Construct {
       fromPort: props.port,
       toPort: props.port,
       description: "The listener, from CloudFront (VPC origin) only",
+    });
+  }
+
+  /** Admits `securityGroupId`'s members on the listener port (a named client inside the VPC). */
+  allowFrom(id: string, securityGroupId: string, description: string): void {
+    new VpcSecurityGroupIngressRule(this, `From${id}`, {
+      securityGroupId: this.securityGroupId,
+      referencedSecurityGroupId: securityGroupId,
+      ipProtocol: "tcp",
+      fromPort: this.port,
+      toPort: this.port,
+      description,
     });
   }
 

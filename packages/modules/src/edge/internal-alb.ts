@@ -268,6 +268,15 @@ export class InternalAlb extends Construct {
     );
   }
 
+  /**
+   * Admits one client inside the VPC besides CloudFront, by its security group: e.g. a Next.js
+   * server that calls the Django API server-side (`DJANGO_API_URL`) without leaving the VPC.
+   * `id` names the rule (`From<id>`); the client's group needs egress to this one.
+   */
+  allowClient(id: string, securityGroupId: string, description: string): void {
+    this.securityGroup.allowFrom(id, securityGroupId, description);
+  }
+
   private targetGroup(name: string, vpcId: string, target: InternalAlbTarget): LbTargetGroup {
     return new LbTargetGroup(this, `${target.name}TargetGroup`, {
       name: physicalName("targetGroup", [name, target.name]),

@@ -75,6 +75,8 @@ export class Database extends Construct {
   /** The RDS-managed secret with `username` and `password` (JSON). */
   readonly secretArn: string;
   readonly proxy?: DatabaseProxy;
+  /** The group clients connect to (the proxy's when there is one): their egress goes here. */
+  readonly clientSecurityGroupId: string;
   private readonly clientTarget: { securityGroupId: string; description: string };
   private readonly identifier: string;
 
@@ -173,6 +175,7 @@ export class Database extends Construct {
       this.host = this.instance.address;
       this.clientTarget = { securityGroupId: securityGroup.id, description: "database" };
     }
+    this.clientSecurityGroupId = this.clientTarget.securityGroupId;
   }
 
   /**

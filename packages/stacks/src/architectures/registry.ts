@@ -1,5 +1,6 @@
 import type { AppKind } from "../config/kinds";
 import type { AppComposer } from "../composers/types";
+import { composeDjangoEcsApp } from "../composers/django-ecs-app";
 import { composeDjangoLambdaApp } from "../composers/django-lambda-app";
 import { composeNextLambdaApp } from "../composers/next-lambda-app";
 
@@ -24,7 +25,7 @@ export const ARCHITECTURES = [
     description: "Next.js on Lambda, Django API on ECS, RDS database",
     kinds: ["nextjs", "django"],
     ecsKinds: ["django"],
-    compose: { nextjs: composeNextLambdaApp },
+    compose: { nextjs: composeNextLambdaApp, django: composeDjangoEcsApp },
   },
   {
     name: "next-ecs-django-ecs",

@@ -5,6 +5,7 @@ import {
   Cdn,
   EdgeSigner,
   Warmer,
+  type CdnPathOrigin,
   type ImageOptimizer,
   type ServerFunction,
   type ServerNetwork,
@@ -76,11 +77,17 @@ export function finishLambdaWebApp(
     readonly buildAssetsPath?: string;
     readonly publicPaths: readonly string[];
     readonly imageOptimizer?: ImageOptimizer;
+    /** Paths served by other origins, e.g. `/api/*` by a Django API. @default [] */
+    readonly pathOrigins?: readonly CdnPathOrigin[];
   },
 ): void {
   const { env, appConfig, network } = context;
   const { stack, names, server } = { ...app, server: parts.server };
-  app.data.database?.allowFrom("Server", server.securityGroupId, "the app's server");
+  const database = app.data.database;
+  if (database) {
+    database.allowFrom("Server", server.securityGroupId, "the app's server");
+    server.allowConnectTo("Database", database.clientSecurityGroupId, database.port, "PostgreSQL");
+  }
   const signer = new EdgeSigner(stack, "BodySigner", {
     functionName: `${names.prefix}-edge-signer`,
     artifact: sharedArtifact("edge-signer"),
@@ -92,6 +99,7 @@ export function finishLambdaWebApp(
     assets: { bucketName: app.bucketName, region: env.region },
     ...(parts.buildAssetsPath ? { buildAssetsPath: parts.buildAssetsPath } : {}),
     publicPaths: parts.publicPaths,
+    pathOrigins: parts.pathOrigins ?? [],
     ...(parts.imageOptimizer
       ? { imageOptimizer: { domainName: parts.imageOptimizer.urlDomainName } }
       : {}),

@@ -2,6 +2,7 @@ import * as path from "node:path";
 import { ImageOptimizer, NextServer } from "@zonke/modules";
 import { appArtifact } from "./artifacts";
 import { finishLambdaWebApp, startLambdaWebApp } from "./lambda-web-app";
+import { djangoApiOf } from "./django-api";
 import { publicPathPatterns } from "./public-paths";
 import type { ZonkeStack } from "./zonke-stack";
 import type { AppContext } from "./types";
@@ -14,6 +15,7 @@ import type { AppContext } from "./types";
 export function composeNextLambdaApp(context: AppContext): ZonkeStack[] {
   const { appConfig, network } = context;
   const appDir = path.resolve(context.root, appConfig.path);
+  const api = djangoApiOf(context);
   const app = startLambdaWebApp(context);
   const images = new ImageOptimizer(app.stack, "Images", {
     functionName: `${app.names.prefix}-image-optimizer`,
@@ -26,13 +28,17 @@ export function composeNextLambdaApp(context: AppContext): ZonkeStack[] {
     artifact: appArtifact(appDir, appConfig.name, "next-server"),
     network: app.serverNetwork,
     secrets: app.data.secretSources,
-    environment: app.data.environment,
+    environment: { ...app.data.environment, ...api?.environment },
     logsKmsKeyArn: network.logsKmsKeyArn,
   });
+  api?.connect(app.stack, server.securityGroupId, (port, groupId) =>
+    server.allowConnectTo("Api", groupId, port, "the Django API's load balancer"),
+  );
   finishLambdaWebApp(context, app, {
     server,
-    publicPaths: publicPathPatterns(appDir),
+    publicPaths: [...publicPathPatterns(appDir), ...(api?.publicPaths ?? [])],
     imageOptimizer: images,
+    pathOrigins: api?.pathOrigins ?? [],
   });
   return [app.stack];
 }

@@ -3,6 +3,7 @@ import {
   createMigratorCodePipelineClient,
   createMigratorEcsClient,
   createMigratorLambdaClient,
+  createMigratorLogsClient,
 } from "../../src/clients";
 import type { MigratorDeps } from "../../src/run";
 import { fakeClientConfig } from "./http-fake";
@@ -11,6 +12,7 @@ export function depsFor(endpoints: {
   codepipeline: string;
   lambda?: string;
   ecs?: string;
+  logs?: string;
   pollIntervalMs?: number;
   reportReserveMs?: number;
 }): MigratorDeps {
@@ -18,6 +20,7 @@ export function depsFor(endpoints: {
   return {
     lambda: createMigratorLambdaClient(fakeClientConfig(endpoints.lambda ?? unused)),
     ecs: createMigratorEcsClient(fakeClientConfig(endpoints.ecs ?? unused)),
+    logs: createMigratorLogsClient(fakeClientConfig(endpoints.logs ?? unused)),
     codepipeline: createMigratorCodePipelineClient(fakeClientConfig(endpoints.codepipeline)),
     pollIntervalMs: endpoints.pollIntervalMs ?? 20,
     ...(endpoints.reportReserveMs !== undefined
@@ -29,5 +32,6 @@ export function depsFor(endpoints: {
 export function destroyDeps(deps: MigratorDeps): void {
   deps.lambda.destroy();
   deps.ecs.destroy();
+  deps.logs.destroy();
   deps.codepipeline.destroy();
 }

@@ -1,6 +1,6 @@
 /**
- * A fake of the two ECS calls the migrator makes, RunTask and DescribeTasks, on 127.0.0.1 in AWS
- * JSON 1.1 (`X-Amz-Target: AmazonEC2ContainerServiceV20141113.<Operation>`), used through the
+ * A fake of the ECS calls the migrator makes, RunTask, DescribeTasks and DescribeTaskDefinition,
+ * on 127.0.0.1 in AWS JSON 1.1 (`X-Amz-Target: AmazonEC2ContainerServiceV20141113.<Operation>`), used through the
  * real ECSClient. moto accepts the same RunTask (test/ecs-moto.test.ts) but runs nothing and
  * always reports exit code 0; this fake runs the container's command for real:
  *
@@ -10,13 +10,20 @@
  *   other parameters: ConflictException), and starts the task: PROVISIONING, then RUNNING while
  *   the command runs as a child process (the "container"), then STOPPED with the container's exit
  *   code, `stopCode: EssentialContainerExited`, `stoppedReason: Essential container in task exited`.
+ * - The running container's log driver is emulated: with `awslogs` in its task definition and a
+ *   fake CloudWatch Logs given, each line it prints is an event of the stream
+ *   `<awslogs-stream-prefix>/<container>/<task id>` (or its runtimeId without a prefix).
+ * - DescribeTaskDefinition answers the registered definitions (`family:revision` or ARN) with
+ *   their containers' logConfiguration; `refuseNextDescribeTaskDefinition()` answers one with an
+ *   error instead (e.g. AccessDeniedException, as for a role without the permission).
  * - `hold()` keeps new tasks in PROVISIONING until `release()`; `failNextStart()` makes the next task
  *   stop before its container runs (TaskFailedToStart, e.g. CannotPullContainerError); `forget()`
  *   drops a task, as ECS does about an hour after it stopped (DescribeTasks: failure MISSING).
  */
 import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { jsonAnswer, jsonError, listen } from "./http-fake";
+import type { FakeLogs } from "./fake-logs-api";
+import { jsonAnswer, jsonError, listen, type Reply } from "./http-fake";
 
 export interface FakeTaskDefinition {
   readonly family: string;
@@ -24,6 +31,11 @@ export interface FakeTaskDefinition {
   /** Container names; the first is essential and its command the default. */
   readonly containers: readonly string[];
   readonly command: readonly string[];
+  /** The first container's logConfiguration. @default - none (output not kept) */
+  readonly logConfiguration?: {
+    readonly logDriver: string;
+    readonly options?: Readonly<Record<string, string>>;
+  };
 }
 
 /** Starts a "container": the command as a process. */
@@ -61,6 +73,7 @@ export interface FakeEcs {
   /** RunTask never answers the next request (and starts nothing): ECS unreachable. */
   stallNextRun(): void;
   forget(taskArn: string): void;
+  refuseNextDescribeTaskDefinition(status: number, type: string, message: string): void;
   close(): Promise<void>;
 }
 
@@ -70,6 +83,8 @@ export async function startFakeEcs(options: {
   clusters: readonly string[];
   taskDefinitions: readonly FakeTaskDefinition[];
   run: ContainerRunner;
+  /** Where awslogs containers' lines go. @default - nowhere */
+  logs?: FakeLogs;
 }): Promise<FakeEcs> {
   const region = "eu-west-1";
   const accountId = "123456789012";
@@ -83,6 +98,7 @@ export async function startFakeEcs(options: {
   let nextStartFailure: { stoppedReason: string; containerReason: string } | undefined;
   let nextRefusal: { reason: string; detail?: string } | undefined;
   let stallNext = false;
+  let nextDefinitionRefusal: Reply | undefined;
 
   const clusterName = (value: string) => value.replace(/^arn:aws:ecs:[^:]+:\d{12}:cluster\//, "");
   const clusterArn = (name: string) => `arn:aws:ecs:${region}:${accountId}:cluster/${name}`;
@@ -105,11 +121,17 @@ export async function startFakeEcs(options: {
       }
       const child = options.run(task.command);
       task.lastStatus = "RUNNING";
-      child.stdout?.on("data", (chunk: Buffer) => (task.output += chunk.toString("utf8")));
-      child.stderr?.on("data", (chunk: Buffer) => (task.output += chunk.toString("utf8")));
+      const driver = awslogsDriver(task);
+      const print = (text: string) => {
+        task.output += text;
+        driver.write(text);
+      };
+      child.stdout?.on("data", (chunk: Buffer) => print(chunk.toString("utf8")));
+      child.stderr?.on("data", (chunk: Buffer) => print(chunk.toString("utf8")));
       // A command that cannot be started (ENOENT) exits 127 as a shell reports it; 'close' follows.
-      child.on("error", (error) => (task.output += `${error.message}\n`));
+      child.on("error", (error) => print(`${error.message}\n`));
       child.on("close", (code, signal) => {
+        driver.flush();
         Object.assign(task, {
           lastStatus: "STOPPED",
           exitCode:
@@ -128,6 +150,74 @@ export async function startFakeEcs(options: {
     };
     if (held) waiting.push(begin);
     else setImmediate(begin);
+  }
+
+  /** The container's Docker id (awslogs names the stream after it when there is no prefix). */
+  const runtimeId = (task: FakeTask, index: number) =>
+    `${task.taskArn.split("/").pop()}-${1000 + index}`;
+
+  /**
+   * The awslogs driver: the stream made when the container starts, then one event per complete
+   * line, the rest when the container stops.
+   */
+  function awslogsDriver(task: FakeTask): { write(text: string): void; flush(): void } {
+    const config = task.definition.logConfiguration;
+    const group = config?.options?.["awslogs-group"];
+    if (!options.logs || config?.logDriver !== "awslogs" || !group) {
+      return { write: () => {}, flush: () => {} };
+    }
+    const logs = options.logs;
+    const prefix = config.options?.["awslogs-stream-prefix"];
+    const stream = prefix
+      ? `${prefix}/${task.definition.containers[0]}/${task.taskArn.split("/").pop()}`
+      : runtimeId(task, 0);
+    logs.put(group, stream, []); // awslogs creates the stream when the container starts
+    let pending = "";
+    return {
+      write: (text) => {
+        const lines = (pending + text).split("\n");
+        pending = lines.pop() ?? "";
+        if (lines.length > 0) logs.put(group, stream, lines);
+      },
+      flush: () => {
+        if (pending !== "") logs.put(group, stream, [pending]);
+        pending = "";
+      },
+    };
+  }
+
+  function describeTaskDefinition(request: Record<string, any>) {
+    if (nextDefinitionRefusal) {
+      const refusal = nextDefinitionRefusal;
+      nextDefinitionRefusal = undefined;
+      return refusal;
+    }
+    const name = String(request["taskDefinition"] ?? "").replace(
+      /^arn:aws:ecs:[^:]+:\d{12}:task-definition\//,
+      "",
+    );
+    const definition = options.taskDefinitions.find((d) => `${d.family}:${d.revision}` === name);
+    if (!definition)
+      return jsonError(400, "ClientException", "Unable to describe task definition.");
+    return jsonAnswer({
+      taskDefinition: {
+        taskDefinitionArn: definitionArn(definition),
+        family: definition.family,
+        revision: definition.revision,
+        networkMode: "awsvpc",
+        requiresCompatibilities: ["FARGATE"],
+        status: "ACTIVE",
+        containerDefinitions: definition.containers.map((name, index) => ({
+          name,
+          image: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop:abc123",
+          essential: index === 0,
+          ...(index === 0 ? { command: definition.command } : {}),
+          ...(index === 0 && definition.logConfiguration
+            ? { logConfiguration: definition.logConfiguration }
+            : {}),
+        })),
+      },
+    });
   }
 
   function runTask(request: Record<string, any>) {
@@ -224,6 +314,9 @@ export async function startFakeEcs(options: {
         taskArn: task.taskArn,
         name,
         lastStatus: stopped ? "STOPPED" : task.lastStatus === "RUNNING" ? "RUNNING" : "PENDING",
+        ...(task.lastStatus !== "PROVISIONING" && !task.containerReason
+          ? { runtimeId: runtimeId(task, index) }
+          : {}),
         ...(index === 0 && task.exitCode !== undefined ? { exitCode: task.exitCode } : {}),
         ...(index === 0 && task.containerReason ? { reason: task.containerReason } : {}),
       })),
@@ -263,6 +356,8 @@ export async function startFakeEcs(options: {
             .map((arn) => ({ arn, reason: "MISSING" })),
         });
       }
+      case "DescribeTaskDefinition":
+        return describeTaskDefinition(body);
       default:
         return jsonError(400, "UnknownOperationException", `unknown operation ${target}`);
     }
@@ -295,6 +390,9 @@ export async function startFakeEcs(options: {
     },
     forget: (taskArn) => {
       known.delete(taskArn);
+    },
+    refuseNextDescribeTaskDefinition: (status, type, message) => {
+      nextDefinitionRefusal = jsonError(status, type, message);
     },
     close: () => server.close(),
   };

@@ -46,8 +46,12 @@ export function validateServiceProps(props: EcsServiceProps): ResolvedServiceSet
   return settings;
 }
 
+/** `<repository>@sha256:<hex>`, or with the digest (or the whole URI) known only at apply. */
 function checkImage(where: string, imageUri: string): void {
-  if (!/@sha256:[0-9a-f]{64}$/.test(imageUri) && !isWholeToken(imageUri)) {
+  const at = imageUri.lastIndexOf("@");
+  const digest = at > 0 ? imageUri.slice(at + 1) : "";
+  const pinned = /^sha256:[0-9a-f]{64}$/.test(digest) || isWholeToken(digest);
+  if (!pinned && !isWholeToken(imageUri)) {
     throw new ValidationError(
       `${where}: image "${imageUri}" is not allowed; give <repository>@sha256:<digest> (a tag can move, a digest cannot)`,
     );
