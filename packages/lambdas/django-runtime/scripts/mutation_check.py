@@ -74,6 +74,18 @@ MUTANTS = [
         ("tests/test_django_http.py",),
     ),
     Mutant(
+        "control characters pass the bulk header value check",
+        "zonke_runtime/wsgi_adapter/event.py",
+        (("bytes([*range(0x00, 0x09), *range(0x0A, 0x20), 0x7F])", "bytes([0x00])"),),
+        ("tests/test_http_event.py",),
+    ),
+    Mutant(
+        "any header name passes the bulk header name check",
+        "zonke_runtime/wsgi_adapter/event.py",
+        (('names.translate(None, _LOWER_CASE_TOKEN_BYTES) == b"\\n" * (len(headers) - 1)', "True"),),
+        ("tests/test_http_event.py",),
+    ),
+    Mutant(
         "rawQueryString re-encoded (parsed and urlencoded again)",
         "zonke_runtime/wsgi_adapter/environ.py",
         (
@@ -123,7 +135,7 @@ MUTANTS = [
     Mutant(
         "warm events go to Django",
         "zonke_runtime/handler.py",
-        (("    if is_warm_event(event):\n", "    if False:\n"),),
+        (('    if kind == "warm":\n', "    if False:\n"),),
         ("tests/test_warm.py",),
     ),
     Mutant(

@@ -132,3 +132,66 @@ def test_two_spellings_of_one_header_are_one_list() -> None:
 def test_bad_request_error_is_what_read_raises() -> None:
     with pytest.raises(BadRequestError):
         read_http_event({"version": "2.0"})
+
+
+# The headers and cookies of a usual event are checked all at once; these sweep single characters
+# through that check and through the header-by-header one (an upper-case name forces it), so the
+# two cannot disagree.
+_ALLOWED_IN_VALUES = [chr(c) for c in range(0x20, 0x7F)] + ["\t", "\x80", "\x85", "\xa0", "é", "\u2028", "✓", "\ud800"]
+_REFUSED_IN_VALUES = [chr(c) for c in [*range(0x00, 0x09), *range(0x0A, 0x20), 0x7F]]
+_TOKEN_CHARACTERS = "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+@pytest.mark.parametrize("name", ["x-probe", "X-Probe"], ids=["as-lambda-sends-them", "one-by-one"])
+def test_header_values_hold_anything_but_control_characters(name: str) -> None:
+    for character in _ALLOWED_IN_VALUES:
+        request = read_http_event(http_event("GET", "/", headers={name: f"a{character}b"}))
+        assert request.headers["x-probe"] == f"a{character}b", repr(character)
+    for character in _REFUSED_IN_VALUES:
+        with pytest.raises(BadRequestError, match="header x-probe has a value that is not valid"):
+            read_http_event(http_event("GET", "/", headers={name: f"a{character}b"}))
+
+
+@pytest.mark.parametrize(("prefix", "suffix"), [("x-", "-y"), ("X-", "-Y")], ids=["as-lambda-sends-them", "one-by-one"])
+def test_header_names_are_http_tokens(prefix: str, suffix: str) -> None:
+    for code in range(0x00, 0x100):
+        character = chr(code)
+        event = http_event("GET", "/", headers={f"{prefix}{character}{suffix}": "1"})
+        if character in _TOKEN_CHARACTERS:
+            assert read_http_event(event).headers[f"x-{character.lower()}-y"] == "1", repr(character)
+        else:
+            with pytest.raises(BadRequestError, match="a header name is not a valid HTTP token"):
+                read_http_event(event)
+
+
+@pytest.mark.parametrize("name", ["", "x-a\nx-b", "x-a\n", "\n", "x-é", 7])
+def test_header_names_that_are_not_tokens_are_refused_even_among_valid_ones(name: Any) -> None:
+    event = http_event("GET", "/")
+    event["headers"][name] = "1"
+    with pytest.raises(BadRequestError, match="a header name is not a valid HTTP token"):
+        read_http_event(event)
+
+
+def test_cookies_hold_anything_but_control_characters() -> None:
+    for character in _ALLOWED_IN_VALUES:
+        request = read_http_event(http_event("GET", "/", cookies=["a=1", f"b={character}"]))
+        assert request.cookies == ["a=1", f"b={character}"], repr(character)
+    for character in _REFUSED_IN_VALUES:
+        with pytest.raises(BadRequestError, match="cookies holds a value that is not a valid cookie"):
+            read_http_event(http_event("GET", "/", cookies=["a=1", f"b={character}"]))
+
+
+@pytest.mark.parametrize("method", ["GET", "M-SEARCH", "PROPFIND", "get"])
+def test_any_token_is_a_method(method: str) -> None:
+    assert read_http_event(http_event(method, "/")).method == method
+
+
+@pytest.mark.parametrize(
+    ("protocol", "read_as"),
+    [("HTTP/1.1", "HTTP/1.1"), ("HTTP/2.0", "HTTP/2.0"), ("HTTP/3", "HTTP/3"), ("HTTP/1.2", "HTTP/1.2"),
+     ("SPDY/3", "HTTP/1.1"), ("", "HTTP/1.1"), (None, "HTTP/1.1"), (["HTTP/2.0"], "HTTP/1.1")],
+)  # fmt: skip
+def test_the_protocol_is_informational(protocol: Any, read_as: str) -> None:
+    event = http_event("GET", "/")
+    event["requestContext"]["http"]["protocol"] = protocol
+    assert read_http_event(event).protocol == read_as

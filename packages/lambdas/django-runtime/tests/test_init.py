@@ -132,3 +132,21 @@ def _wait_for_port(port: int, server: subprocess.Popen[bytes], log: Path) -> Non
         except OSError:
             time.sleep(0.05)
     raise AssertionError(f"gunicorn did not listen in time:\n{log.read_text()[-3000:]}")
+
+
+@pytest.mark.parametrize("arns", [None, "", "  "], ids=["unset", "empty", "blank"])
+def test_without_secrets_the_init_imports_neither_the_loader_nor_boto3(tmp_path: Path, arns: str | None) -> None:
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "PYTHONPATH": os.pathsep.join([str(TINY.directory), str(PACKAGE_DIR)]),
+        **TINY.sqlite_env(tmp_path),
+        **({} if arns is None else {"ZONKE_SECRET_ARNS": arns}),
+    }
+    probe = "import sys, zonke_runtime.handler; print(sorted(m for m in sys.modules if m.startswith(('zonke_runtime.secrets', 'boto'))))"
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=TINY.directory, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+    init = json.loads(next(line for line in result.stderr.splitlines() if '"message": "init"' in line))
+    assert init["secretCount"] == 0

@@ -203,3 +203,15 @@ def test_without_any_host_header_the_function_url_domain_is_the_host() -> None:
     event = http_event("GET", "/", edge=False)
     del event["headers"]["host"]
     assert environ_for(event)["HTTP_HOST"] == FUNCTION_URL_HOST
+
+
+def test_any_number_of_distinct_header_names_map_right_and_the_name_table_stays_bounded() -> None:
+    from zonke_runtime.wsgi_adapter import environ as environ_module
+
+    for batch in range(8):  # 800 names: more than the table keeps
+        headers = {f"x-custom-{batch}-{i}": f"v{i}" for i in range(100)}
+        environ = environ_for(http_event("GET", "/", headers=headers))
+        for name, value in headers.items():
+            assert environ["HTTP_" + name.upper().replace("-", "_")] == value
+    assert len(environ_module._ENVIRON_KEYS) <= environ_module._MAX_ENVIRON_KEYS
+    assert environ_for(http_event("GET", "/", headers={"content-type": "text/plain"}))["CONTENT_TYPE"] == "text/plain"

@@ -201,3 +201,30 @@ def test_json_escapes_count_too(capsys: pytest.CaptureFixture[str]) -> None:
     ok = serve_http_event(app, http_event(), max_result_bytes=7000)
     assert ok["statusCode"] == 200 and ok["body"] == text
     capsys.readouterr()
+
+
+def test_headers_and_cookies_count_toward_the_limit(capsys: pytest.CaptureFixture[str]) -> None:
+    big_header = app_returning("200 OK", [("Content-Type", "text/plain"), ("X-Big", "v" * 9000)], [b"ok"])
+    assert serve_http_event(big_header, http_event(), max_result_bytes=9000)["statusCode"] == 500
+    assert serve_http_event(big_header, http_event(), max_result_bytes=10_000)["statusCode"] == 200
+    cookies = [("Set-Cookie", f"c{i}={'v' * 100}") for i in range(100)]
+    many_cookies = app_returning("200 OK", [("Content-Type", "text/plain"), *cookies], [b"ok"])
+    assert serve_http_event(many_cookies, http_event(), max_result_bytes=10_000)["statusCode"] == 500
+    assert serve_http_event(many_cookies, http_event(), max_result_bytes=11_000)["statusCode"] == 200
+    capsys.readouterr()
+
+
+def test_the_body_encoding_follows_each_response_s_own_headers() -> None:
+    """Decisions are remembered per Content-Type and Content-Encoding pair, never across pairs."""
+    html = [b"<p>hi</p>"]
+    answers = [
+        serve_http_event(app_returning("200 OK", headers, html), http_event())
+        for headers in (
+            [("Content-Type", "text/html; charset=utf-8"), ("Content-Encoding", "gzip")],
+            [("Content-Type", "text/html; charset=utf-8")],
+            [("Content-Type", "text/html; charset=utf-8"), ("Content-Encoding", "gzip")],
+            [("Content-Type", "text/html; charset=latin-1")],
+            [("Content-Type", "text/html; charset=utf-8")],
+        )
+    ]
+    assert [answer["isBase64Encoded"] for answer in answers] == [True, False, True, True, False]

@@ -24,7 +24,7 @@ from __future__ import annotations
 from typing import Any
 
 from .django_app import configured_base_path, initialise
-from .warm import answer_warm, count_invocation, is_warm_event
+from .warm import answer_warm, count_invocation
 from .wsgi_adapter import serve_http_event
 from .wsgi_adapter.response import plain_result
 
@@ -33,22 +33,22 @@ BASE_PATH = configured_base_path()
 
 
 def handler(event: Any, context: Any = None) -> dict[str, Any]:
-    if is_warm_event(event):
+    kind = event.get("zonke") if isinstance(event, dict) else None
+    if kind == "warm":
         return dict(answer_warm(event))
     count_invocation()
-    kind = event.get("zonke") if isinstance(event, dict) else None
+    if kind is None:
+        return serve_http_event(application, event, context, base_path=BASE_PATH)
     if kind == "manage":
         # Imported here: only the manage function ever needs the management machinery.
         from .management import run_manage_event
 
         return dict(run_manage_event(event))
-    if kind is not None:
-        return plain_result(
-            400,
-            f"Bad Request: unknown zonke event {_describe_kind(kind)}; this function takes"
-            ' {"zonke": "warm"}, {"zonke": "manage"} and HTTP (payload 2.0) events',
-        )
-    return serve_http_event(application, event, context, base_path=BASE_PATH)
+    return plain_result(
+        400,
+        f"Bad Request: unknown zonke event {_describe_kind(kind)}; this function takes"
+        ' {"zonke": "warm"}, {"zonke": "manage"} and HTTP (payload 2.0) events',
+    )
 
 
 def _describe_kind(kind: object) -> str:

@@ -20,6 +20,12 @@ _TEXT_TYPE = re.compile(
 )
 _UTF8_CHARSETS = frozenset({"utf-8", "utf8", "us-ascii"})
 
+# (Content-Type, Content-Encoding) -> is_text_content. An application answers with a few pairs,
+# and parsing one costs more than the rest of shaping a result. Bounded, like any table filled
+# from what an application sends.
+_TEXT_CONTENT: dict[tuple[str | None, str | None], bool] = {}
+_MAX_TEXT_CONTENT = 256
+
 
 def is_text_content(content_type: str | None, content_encoding: str | None) -> bool:
     if content_encoding:
@@ -45,9 +51,19 @@ def encode_body(
     """``(body, isBase64Encoded)`` for Lambda's result."""
     if not body:
         return "", False
-    if is_text_content(content_type, content_encoding):
+    if _is_text_content_remembered(content_type, content_encoding):
         try:
             return body.decode("utf-8"), False
         except UnicodeDecodeError:
             pass
     return b64encode(body).decode("ascii"), True
+
+
+def _is_text_content_remembered(content_type: str | None, content_encoding: str | None) -> bool:
+    key = (content_type, content_encoding)
+    is_text = _TEXT_CONTENT.get(key)
+    if is_text is None:
+        is_text = is_text_content(content_type, content_encoding)
+        if len(_TEXT_CONTENT) < _MAX_TEXT_CONTENT:
+            _TEXT_CONTENT[key] = is_text
+    return is_text

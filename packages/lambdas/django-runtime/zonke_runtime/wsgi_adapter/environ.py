@@ -24,16 +24,22 @@ from urllib.parse import unquote_to_bytes
 
 from .event import EventRequest
 
-_SPECIAL_HEADERS = {"content-type": "CONTENT_TYPE"}
+# Header name -> environ key, for the names met so far: the same few come with every request,
+# and a lookup costs less than upper() + replace() + a concatenation. Bounded, since names are
+# the viewer's to choose: past _MAX_ENVIRON_KEYS, new names are converted each time.
+_ENVIRON_KEYS = {"content-type": "CONTENT_TYPE"}
+_MAX_ENVIRON_KEYS = 512
 
 
 def wsgi_environ(
     request: EventRequest, headers: dict[str, str], context: object = None, *, base_path: str = ""
 ) -> dict[str, Any]:
     script_name, path = split_stage_prefix(request)
-    prefix, path = split_prefix(path, base_path)
-    script_name += prefix
+    if base_path:
+        prefix, path = split_prefix(path, base_path)
+        script_name += prefix
     server_name, server_port = server_name_and_port(headers.get("host", ""))
+    body = request.body
     environ: dict[str, Any] = {
         "REQUEST_METHOD": request.method,
         "SCRIPT_NAME": script_name,
@@ -43,10 +49,10 @@ def wsgi_environ(
         "SERVER_PORT": server_port,
         "SERVER_PROTOCOL": request.protocol,
         "REMOTE_ADDR": request.source_ip,
-        "CONTENT_LENGTH": str(len(request.body)),
+        "CONTENT_LENGTH": str(len(body)),
         "wsgi.version": (1, 0),
         "wsgi.url_scheme": "https",
-        "wsgi.input": BytesIO(request.body),
+        "wsgi.input": BytesIO(body),
         "wsgi.input_terminated": True,
         "wsgi.errors": sys.stderr,
         # One request at a time per process, but many processes (instances) at once.
@@ -55,10 +61,21 @@ def wsgi_environ(
         "wsgi.run_once": False,
         "zonke.lambda_context": context,
     }
+    keys = _ENVIRON_KEYS
     for name, value in headers.items():
-        key = _SPECIAL_HEADERS.get(name) or "HTTP_" + name.upper().replace("-", "_")
-        environ[key] = wsgi_string(value)
+        # isascii() reads a flag: most values need no re-encoding, and no call to find that out.
+        environ[keys.get(name) or environ_key(name)] = value if value.isascii() else wsgi_string(value)
     return environ
+
+
+def environ_key(header_name: str) -> str:
+    """``HTTP_X_API_KEY`` for ``x-api-key``; ``CONTENT_TYPE`` for ``content-type``."""
+    key = _ENVIRON_KEYS.get(header_name)
+    if key is None:
+        key = "HTTP_" + header_name.upper().replace("-", "_")
+        if len(_ENVIRON_KEYS) < _MAX_ENVIRON_KEYS:
+            _ENVIRON_KEYS[header_name] = key
+    return key
 
 
 def split_stage_prefix(request: EventRequest) -> tuple[str, str]:
@@ -118,6 +135,8 @@ def server_name_and_port(host: str) -> tuple[str, str]:
     host = host.strip()
     if not host:
         return "localhost", "443"
+    if ":" not in host:  # the usual host: a name without a port (an IPv6 address has colons)
+        return host, "443"
     if host.startswith("["):  # [IPv6]:port
         end = host.find("]")
         if end != -1:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Protocol
 
@@ -63,41 +62,48 @@ class ApplicationError(Exception):
     """The application broke the WSGI protocol (a bad status, no ``start_response``)."""
 
 
-@dataclass
 class WsgiResponse:
-    status: int = 0
-    headers: list[tuple[str, str]] = field(default_factory=list)
-    chunks: list[bytes] = field(default_factory=list)
-    size: int = 0
+    """One application's response, collected: ``start_response`` and ``write`` are the WSGI
+    callables. A class with slots rather than closures over a dataclass: fewer objects made per
+    request."""
+
+    __slots__ = ("status", "headers", "chunks", "size", "max_body_bytes")
+
+    def __init__(self, max_body_bytes: int) -> None:
+        self.status = 0
+        self.headers: list[tuple[str, str]] = []
+        self.chunks: list[bytes] = []
+        self.size = 0
+        self.max_body_bytes = max_body_bytes
+
+    def start_response(
+        self, status: str, headers: list[tuple[str, str]], exc_info: ExcInfo | None = None
+    ) -> Callable[[bytes], None]:
+        if self.status and exc_info is None:
+            raise ApplicationError("start_response was called twice without exc_info")
+        self.status = parse_status(status)
+        self.headers = headers
+        return self.write
+
+    def write(self, chunk: bytes) -> None:
+        if not chunk:
+            return
+        self.size += len(chunk)
+        if self.size > self.max_body_bytes:
+            raise ResponseTooLargeError(self.status, self.size)
+        self.chunks.append(chunk)
 
 
 def call_wsgi_app(
     app: WsgiApplication, environ: dict[str, Any], *, max_body_bytes: int
 ) -> WsgiResponse:
     """The application's whole response; raises what the application raises."""
-    response = WsgiResponse()
-
-    def collect(chunk: bytes) -> None:
-        if not chunk:
-            return
-        response.size += len(chunk)
-        if response.size > max_body_bytes:
-            raise ResponseTooLargeError(response.status, response.size)
-        response.chunks.append(chunk)
-
-    def start_response(
-        status: str, headers: list[tuple[str, str]], exc_info: ExcInfo | None = None
-    ) -> Callable[[bytes], None]:
-        if response.status and exc_info is None:
-            raise ApplicationError("start_response was called twice without exc_info")
-        response.status = parse_status(status)
-        response.headers = headers
-        return collect
-
-    result = app(environ, start_response)
+    response = WsgiResponse(max_body_bytes)
+    result = app(environ, response.start_response)
     try:
+        write = response.write
         for chunk in result:
-            collect(chunk)
+            write(chunk)
     finally:
         close = getattr(result, "close", None)
         if close is not None:
