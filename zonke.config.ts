@@ -55,6 +55,29 @@ export default defineConfig({
       secrets: ["DJANGO_SECRET_KEY"],
     },
     {
+      // The same two apps with both servers on ECS (next-ecs-django-ecs).
+      name: "store",
+      kind: "nextjs",
+      path: "apps/example-next",
+      architecture: "next-ecs-django-ecs",
+      branches: { dev: "main", prod: "release" },
+      api: "store-api",
+      healthCheckPath: "/status",
+      ecs: { launchType: "fargate", spot: true, cpu: 512, memoryMiB: 1024, maxTasks: 4 },
+      secrets: ["GREETING_SECRET"],
+    },
+    {
+      name: "store-api",
+      kind: "django",
+      path: "apps/example-django",
+      architecture: "next-ecs-django-ecs",
+      branches: { dev: "main", prod: "release" },
+      // EC2 capacity here, to show the other launch type.
+      ecs: { launchType: "ec2", instanceType: "t4g.medium", cpu: 512, memoryMiB: 1024 },
+      database: { engineVersion: "17", instanceClass: "db.t4g.micro" },
+      secrets: ["DJANGO_SECRET_KEY"],
+    },
+    {
       // The same Django app as a monolith on Lambda (container image), with its own database.
       name: "site",
       kind: "django",

@@ -129,17 +129,40 @@ function variableDefaults(stackJson) {
 
 /**
  * The AWS look-ups a plan must make even offline: CloudFront's origin-facing prefix list (the
- * internal load balancers admit it). A local stand-in for the EC2 API answers those calls (the
- * list, with a fixed id, and its entries) and refuses any other, so a new look-up shows up here
- * instead of passing unnoticed.
+ * internal load balancers admit it) and the ECS-optimised AMI's public SSM parameter (EC2
+ * capacity). A local stand-in for the EC2 and SSM APIs answers those calls with fixed values and
+ * refuses any other, so a new look-up shows up here instead of passing unnoticed.
  */
 const OFFLINE_PREFIX_LIST_ID = "pl-0ff11e0000000000";
 
-function startEc2StandIn() {
+function answerSsmParameter(name, response) {
+  if (!/^\/aws\/service\/ecs\/optimized-ami\//.test(name)) {
+    response.writeHead(400, { "content-type": "application/x-amz-json-1.1" });
+    response.end(
+      JSON.stringify({
+        __type: "OfflineValidation",
+        message: `validate.mjs has no offline answer for SSM parameter ${name}`,
+      }),
+    );
+    return;
+  }
+  response.writeHead(200, { "content-type": "application/x-amz-json-1.1" });
+  response.end(
+    JSON.stringify({
+      Parameter: { Name: name, Type: "String", Value: "ami-0ff11e00000000000", Version: 1 },
+    }),
+  );
+}
+
+function startAwsStandIn() {
   const server = http.createServer((request, response) => {
     let body = "";
     request.on("data", (chunk) => (body += chunk));
     request.on("end", () => {
+      if (request.headers["x-amz-target"] === "AmazonSSM.GetParameter") {
+        answerSsmParameter(JSON.parse(body).Name, response);
+        return;
+      }
       const action = new URLSearchParams(body).get("Action");
       if (action === "GetManagedPrefixListEntries") {
         response.writeHead(200, { "content-type": "text/xml" });
@@ -194,7 +217,7 @@ function offlineOverride(tools, stackJson) {
         skip_requesting_account_id: true,
         skip_metadata_api_check: "true",
         allowed_account_ids: null,
-        endpoints: [{ ec2: tools.EC2_STAND_IN_URL }],
+        endpoints: [{ ec2: tools.AWS_STAND_IN_URL, ssm: tools.AWS_STAND_IN_URL }],
       })),
     },
     // The full address: OpenTofu would read a bare "aws" as registry.opentofu.org/hashicorp/aws.
@@ -291,8 +314,8 @@ async function pool(items, limit, work) {
   return results;
 }
 
-const ec2 = await startEc2StandIn();
-const tools = { ...toolchain(), EC2_STAND_IN_URL: ec2.url };
+const standIn = await startAwsStandIn();
+const tools = { ...toolchain(), AWS_STAND_IN_URL: standIn.url };
 const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "zonke-validate-"));
 try {
   const stacks = synthesise(outdir);
@@ -320,6 +343,6 @@ try {
   console.log(`\nvalidate: ${results.length - failed.length} passed, ${failed.length} failed`);
   process.exitCode = failed.length > 0 ? 1 : 0;
 } finally {
-  ec2.server.close();
+  standIn.server.close();
   fs.rmSync(outdir, { recursive: true, force: true });
 }

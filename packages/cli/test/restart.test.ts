@@ -298,9 +298,9 @@ describe("--restart for a server on ECS", () => {
       code: 2,
       stdout: "",
       stderr:
-        `zonke: the app's server, ECS service ${name}-dev-admin (cluster ${name}-dev), does not exist ` +
-        "in eu-west-1: deploy the app's stack first (npm start / cdktf deploy); note that zonke does " +
-        "not build the ECS service of django apps in next-lambda-django-ecs yet; nothing was changed\n",
+        `zonke: the app's server, ECS service ${name}-dev-admin (cluster ${name}-dev-admin), does not exist ` +
+        `in eu-west-1 (there is no cluster ${name}-dev-admin): deploy the app's stack first (npm start / ` +
+        "cdktf deploy); nothing was changed\n",
     });
     expect(await currentValue(`${name}/dev/admin`)).toBeUndefined();
   });
@@ -321,7 +321,7 @@ describe("--restart for a server on ECS", () => {
     ]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(
-      `zonke: the app's server, ECS service ${name}-dev-api (cluster ${name}-dev), does not exist in eu-west-1 (there is no cluster ${name}-dev): deploy the app's stack first`,
+      `zonke: the app's server, ECS service ${name}-dev-api (cluster ${name}-dev-api), does not exist in eu-west-1 (there is no cluster ${name}-dev-api): deploy the app's stack first`,
     );
   });
 
@@ -349,7 +349,7 @@ describe("--restart for a server on ECS", () => {
     const secret = `${name}/dev/api`;
     await createEmptySecret(secret);
     await createEcsService({
-      cluster: `${name}-dev`,
+      cluster: `${name}-dev-api`,
       service: `${name}-dev-api`,
       secret,
       keys: ["DJANGO_SECRET_KEY"],
@@ -369,7 +369,7 @@ describe("--restart for a server on ECS", () => {
     ]);
     expect(result).toMatchObject({
       code: 2,
-      stderr: `zonke: ECS service ${name}-dev-api (cluster ${name}-dev) is deployed by CODE_DEPLOY, not by ECS rolling updates, so zonke cannot start a new deployment of it; nothing was changed\n`,
+      stderr: `zonke: ECS service ${name}-dev-api (cluster ${name}-dev-api) is deployed by CODE_DEPLOY, not by ECS rolling updates, so zonke cannot start a new deployment of it; nothing was changed\n`,
     });
     expect(await currentValue(secret)).toBeUndefined();
   });

@@ -19,9 +19,14 @@ const USAGE = `usage: zonke-build-apps [--config <file>] [--app <name>]... [--ar
   --arch           Lambda architecture (default: arm64)
   --no-next-build  package the existing .next output (e.g. when Turborepo just built the app)`;
 
-/** Apps whose stacks run their code on Lambda, i.e. need packages built from the app. */
+/** Next.js apps, whose stacks run an image optimiser built with the app's image settings. */
 function needsLambdaPackages(app: AppConfig): boolean {
   return app.kind === "nextjs" && findArchitecture(app.architecture).compose.nextjs !== undefined;
+}
+
+/** Apps whose Next.js server runs on Lambda (on ECS it runs from the app's image instead). */
+function serverOnLambda(app: AppConfig): boolean {
+  return !findArchitecture(app.architecture).ecsKinds.includes("nextjs");
 }
 
 function packageScript(packageName: string, script: string): string {
@@ -65,24 +70,29 @@ function main(argv: string[]): number {
   const apps = config.apps.filter(
     (app) => (!values.app || values.app.includes(app.name)) && needsLambdaPackages(app),
   );
-  for (const app of apps) {
-    const appDir = path.resolve(root, app.path);
+  // Packages land in the app's folder, so two config apps of one folder share one build.
+  const folders = [...new Set(apps.map((app) => app.path))];
+  for (const folder of folders) {
+    const appsHere = apps.filter((app) => app.path === folder);
+    const appDir = path.resolve(root, folder);
     const out = (packageName: string) => path.join(appDir, APP_BUILD_DIR, packageName);
-    console.log(`==> ${app.name} (${app.path})`);
+    console.log(`==> ${appsHere.map((app) => app.name).join(", ")} (${folder})`);
     if (!values["no-next-build"]) run("npm", ["run", "build"], appDir);
-    run(
-      process.execPath,
-      [
-        packageScript("@zonke/next-server", "scripts/package.mjs"),
-        "--app",
-        appDir,
-        "--arch",
-        values.arch,
-        "--out",
-        out("next-server"),
-      ],
-      root,
-    );
+    if (appsHere.some(serverOnLambda)) {
+      run(
+        process.execPath,
+        [
+          packageScript("@zonke/next-server", "scripts/package.mjs"),
+          "--app",
+          appDir,
+          "--arch",
+          values.arch,
+          "--out",
+          out("next-server"),
+        ],
+        root,
+      );
+    }
     run(
       process.execPath,
       [

@@ -19,6 +19,10 @@ describe("every synthesised stack keeps the policies", () => {
       "zonke-dev-network",
       "zonke-dev-site",
       "zonke-dev-site-registry",
+      "zonke-dev-store",
+      "zonke-dev-store-api",
+      "zonke-dev-store-api-registry",
+      "zonke-dev-store-registry",
       "zonke-dev-web",
       "zonke-prod-api",
       "zonke-prod-api-registry",
@@ -26,6 +30,10 @@ describe("every synthesised stack keeps the policies", () => {
       "zonke-prod-site",
       "zonke-prod-site-registry",
       "zonke-prod-state",
+      "zonke-prod-store",
+      "zonke-prod-store-api",
+      "zonke-prod-store-api-registry",
+      "zonke-prod-store-registry",
       "zonke-prod-web",
     ]);
   });

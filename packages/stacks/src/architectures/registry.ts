@@ -2,6 +2,7 @@ import type { AppKind } from "../config/kinds";
 import type { AppComposer } from "../composers/types";
 import { composeDjangoEcsApp } from "../composers/django-ecs-app";
 import { composeDjangoLambdaApp } from "../composers/django-lambda-app";
+import { composeNextEcsApp } from "../composers/next-ecs-app";
 import { composeNextLambdaApp } from "../composers/next-lambda-app";
 
 /** One way of running apps on AWS. Adding an architecture is adding one entry here. */
@@ -32,7 +33,7 @@ export const ARCHITECTURES = [
     description: "Next.js and Django API both on ECS, RDS database",
     kinds: ["nextjs", "django"],
     ecsKinds: ["nextjs", "django"],
-    compose: {},
+    compose: { nextjs: composeNextEcsApp, django: composeDjangoEcsApp },
   },
   {
     name: "django-lambda",

@@ -43,7 +43,7 @@ export function composeDjangoEcsApp(context: AppContext): ZonkeStack[] {
     command: ["web"],
     port: 8000,
     user: "10001:10001",
-    healthCheckPath: "/healthz",
+    healthCheckPath: appConfig.healthCheckPath ?? "/healthz",
     // Only CloudFront reaches the service; it routes only its own names here.
     environment: { ...data.environment, ZONKE_DOMAINS: ".cloudfront.net" },
     secrets: data.secretSources,

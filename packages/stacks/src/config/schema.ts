@@ -176,6 +176,14 @@ const app = z.strictObject({
    * platform sets (AWS_*, ZONKE_*, DB_*, NODE_ENV: `reservedSecretKey`).
    */
   secrets: z.array(secretKey).default([]),
+  /**
+   * Where the load balancer and the container check an app served on ECS; it must answer 200 to
+   * any Host (the task's address). @default - /healthz for django apps, / for nextjs apps
+   */
+  healthCheckPath: z
+    .string()
+    .regex(/^\/[A-Za-z0-9\-._~/]*$/, { error: "must be a path like /healthz" })
+    .optional(),
 });
 
 export const configSchema = z
