@@ -27,7 +27,13 @@ describe("loadConfig", () => {
   it("runs the TypeScript example config, resolving its imports from its own folder", () => {
     const loaded = loadConfig(EXAMPLE_CONFIG);
     expect(loaded.root).toBe(path.dirname(EXAMPLE_CONFIG));
-    expect(loaded.config.apps.map((a) => a.name)).toEqual(["web", "api", "store", "store-api", "site"]);
+    expect(loaded.config.apps.map((a) => a.name)).toEqual([
+      "web",
+      "api",
+      "store",
+      "store-api",
+      "site",
+    ]);
     expect(Object.keys(loaded.config.environments)).toEqual(["dev", "prod"]);
   });
 
