@@ -40,7 +40,9 @@ export class DatabaseProxy extends Construct {
       name: physicalName("securityGroup", [props.name, "proxy"]),
       description: `${props.name}: RDS Proxy, only from the app's servers`,
       vpcId: props.vpcId,
-      egress: [],
+      // No inline rules: the one way out (ToDatabase) is a separate rule, and mixing the two
+      // styles on one group makes every plan fight over it. Terraform removes AWS's default
+      // allow-all egress rule when it creates the group.
       lifecycle: { createBeforeDestroy: true },
     });
     this.securityGroupId = securityGroup.id;
