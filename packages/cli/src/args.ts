@@ -2,6 +2,8 @@ import { parseArgs } from "node:util";
 import { UsageError } from "./errors";
 
 export const USAGE = `usage: zonke secrets <command> --app <name> --env <name> [--config <file>]
+       zonke plan [--markdown] [--env <name>]... [--app <name>]... [--plans <dir>] [--out <file>]
+                                                 (zonke plan --help: its options)
 
 Reads and changes an app's secret values in AWS Secrets Manager (the secret <project>/<env>/<app>,
 a JSON object of KEY -> value). Values never pass through Terraform, and zonke prints a value only
@@ -28,6 +30,35 @@ options:
 
 Exit codes: 0 done, 1 AWS refused or failed, 2 a mistake to fix (arguments, config, keys,
 credentials, account), 70 a bug in zonke.`;
+
+export const PLAN_USAGE = `usage: zonke plan [--markdown] [--env <name>]... [--app <name>]... [--plans <dir>] [--out <file>]
+                  [--config <file>]
+
+Shows what Terraform would change, per stack: a table of resources to add, change, replace and
+destroy (⚠ where a stateful resource such as a database, bucket, secret or image repository would
+be destroyed or replaced), then every changed address. With --markdown: one Markdown comment for a
+pull request (at most 65,536 characters, GitHub's limit), which a workflow creates or updates.
+
+Without --plans, synthesises the stacks of the chosen environments and apps into cdktf.out and runs
+terraform init, plan -out and show -json in each (with the environment's configured state backend
+and the AWS credentials in use); plans are kept as cdktf.out/plans/<stack>.json.
+
+options:
+  --markdown              print (or write to --out) the pull-request comment instead of the table
+  --env <name>            an environment to plan (repeat, or dev,prod; default: all)
+  --app <name>            only this app's stacks (repeat, or web,api; default: every stack,
+                          the shared network and state stacks included)
+  --plans <dir>           render the plans in <dir> instead: one <stack>.json per stack, each the
+                          output of terraform show -json <planfile>; nothing is synthesised or run
+  --out <file>            write the comment (or the table) to <file>; the table still goes to stdout
+  --config <file>         the config file (default: zonke.config.ts; env ZONKE_CONFIG)
+  -h, --help              print this help
+
+Terraform: $ZONKE_TERRAFORM, else $TERRAFORM_BINARY_NAME, terraform or tofu on PATH, else the CLI
+that scripts/terraform-toolchain prepared.
+
+Exit codes: 0 rendered (changes or not), 1 a stack could not be planned (the output says which and
+why), 2 a mistake to fix (arguments, config, plan files), 3 Terraform not found, 70 a bug in zonke.`;
 
 export interface Target {
   readonly app: string;
@@ -61,14 +92,95 @@ export type SecretsCommand =
   | { readonly name: "get"; readonly key: string; readonly reveal: boolean }
   | { readonly name: "restart"; readonly wait: boolean };
 
+/** `zonke plan ...` */
+export interface PlanCommand {
+  readonly markdown: boolean;
+  /** Environments to plan; empty: all of them. */
+  readonly environments: readonly string[];
+  /** Apps whose stacks to plan; empty: every stack. */
+  readonly apps: readonly string[];
+  /** Render the `<stack>.json` files in this folder instead of planning. */
+  readonly plansDir: string | undefined;
+  readonly out: string | undefined;
+  readonly config: string | undefined;
+}
+
 export type Invocation =
-  | { readonly help: true }
-  | { readonly help: false; readonly command: SecretsCommand; readonly target: Target };
+  | { readonly help: true; readonly usage: string }
+  | {
+      readonly help: false;
+      readonly name: "secrets";
+      readonly command: SecretsCommand;
+      readonly target: Target;
+    }
+  | { readonly help: false; readonly name: "plan"; readonly plan: PlanCommand };
 
 const COMMANDS = ["set", "unset", "list", "get", "restart"] as const;
 
+/** The options of every command that take a value (to find the command word among them). */
+const VALUE_OPTIONS = new Set(["--app", "--env", "--config", "--from-file", "--plans", "--out"]);
+
+/** The first argument that is neither an option nor an option's value: the command. */
+function commandWord(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--") return argv[i + 1];
+    if (!arg.startsWith("-")) return arg;
+    if (VALUE_OPTIONS.has(arg)) i++;
+  }
+  return undefined;
+}
+
 /** Parses `zonke ...` arguments; throws a UsageError that never repeats a value. */
 export function parseInvocation(argv: readonly string[], env: NodeJS.ProcessEnv): Invocation {
+  if (commandWord(argv) === "plan") return parsePlanInvocation(argv, env);
+  return parseSecretsInvocation(argv, env);
+}
+
+function parsePlanInvocation(argv: readonly string[], env: NodeJS.ProcessEnv): Invocation {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      markdown: { type: "boolean", default: false },
+      env: { type: "string", multiple: true },
+      app: { type: "string", multiple: true },
+      plans: { type: "string" },
+      out: { type: "string" },
+      config: { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) return { help: true, usage: PLAN_USAGE };
+  const extra = positionals.filter((word, index) => index !== positionals.indexOf("plan"));
+  if (extra.length > 0) {
+    throw new UsageError(`plan takes no arguments, only options (got ${extra.length})`);
+  }
+  const names = (list: readonly string[] | undefined, flag: string) => {
+    const split = (list ?? []).flatMap((item) => item.split(",")).map((item) => item.trim());
+    if (split.some((item) => item === "")) throw new UsageError(`${flag} needs a name`);
+    return [...new Set(split)];
+  };
+  const pathOption = (value: string | undefined, flag: string) => {
+    if (value !== undefined && value.trim() === "") throw new UsageError(`${flag} needs a path`);
+    return value;
+  };
+  return {
+    help: false,
+    name: "plan",
+    plan: {
+      markdown: values.markdown,
+      environments: names(values.env, "--env"),
+      apps: names(values.app, "--app"),
+      plansDir: pathOption(values.plans, "--plans <dir>"),
+      out: pathOption(values.out, "--out <file>"),
+      config: values.config || env["ZONKE_CONFIG"] || undefined,
+    },
+  };
+}
+
+function parseSecretsInvocation(argv: readonly string[], env: NodeJS.ProcessEnv): Invocation {
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
@@ -84,13 +196,13 @@ export function parseInvocation(argv: readonly string[], env: NodeJS.ProcessEnv)
       help: { type: "boolean", short: "h", default: false },
     },
   });
-  if (values.help) return { help: true };
+  if (values.help) return { help: true, usage: USAGE };
   const [group, commandName, ...rest] = positionals;
   if (group !== "secrets") {
     throw new UsageError(
       group === undefined
-        ? "missing command: zonke secrets <command>"
-        : `unknown command "${group}"; the only command is secrets`,
+        ? "missing command: zonke secrets <command> or zonke plan"
+        : `unknown command "${group}"; use secrets or plan`,
     );
   }
   if (!isCommand(commandName)) {
@@ -122,7 +234,7 @@ export function parseInvocation(argv: readonly string[], env: NodeJS.ProcessEnv)
     env: required(values.env, "--env <name>"),
     config: values.config || env["ZONKE_CONFIG"] || undefined,
   };
-  return { help: false, command: command(commandName, rest, values), target };
+  return { help: false, name: "secrets", command: command(commandName, rest, values), target };
 }
 
 function command(

@@ -1,6 +1,6 @@
 /**
- * The two kinds of failure the CLI reports. Both are printed as `zonke: <message>` without a stack
- * trace, and neither message ever contains a secret value (only key names, secret names, counts).
+ * The kinds of failure the CLI reports. Each is printed as `zonke: <message>` without a stack
+ * trace, and no message ever contains a secret value (only key names, secret names, counts).
  */
 
 /** A mistake the user fixes on their side: arguments, config, keys, credentials, account. Exit 2. */
@@ -24,8 +24,16 @@ export class AwsError extends Error {
   }
 }
 
-export type CliError = UsageError | AwsError;
+/** A tool the command runs is not installed (`zonke plan` without Terraform). Exit 3. */
+export class MissingToolError extends Error {
+  override readonly name = "MissingToolError";
+  readonly exitCode = 3;
+}
+
+export type CliError = UsageError | AwsError | MissingToolError;
 
 export function isCliError(error: unknown): error is CliError {
-  return error instanceof UsageError || error instanceof AwsError;
+  return (
+    error instanceof UsageError || error instanceof AwsError || error instanceof MissingToolError
+  );
 }

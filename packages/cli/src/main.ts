@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `zonke secrets ...`: see ./args.ts for the usage and ./run.ts for the exit codes.
+// `zonke secrets ...` and `zonke plan ...`: see ./args.ts for the usage and ./run.ts for the exit
+// codes.
 import { setTimeout as sleep } from "node:timers/promises";
 import { run, type RunOptions } from "./run";
 
@@ -23,11 +24,18 @@ async function readStdin(): Promise<string> {
 }
 
 const hooks = testHooks(process.env);
+/**
+ * ZONKE_TEST_TF_OVERRIDE: a Terraform override file (`*_override.tf.json`) that `zonke plan`
+ * copies into every stack before init, so that tests can plan against moto with the provider
+ * version of the offline mirror. Tests only.
+ */
+const terraformOverride = process.env["ZONKE_TEST_TF_OVERRIDE"];
 void run(process.argv.slice(2), {
   io: { stdout: process.stdout, stderr: process.stderr, readStdin },
   env: process.env,
   cwd: process.cwd(),
   ...(hooks ? { store: hooks } : {}),
+  ...(terraformOverride ? { terraformOverride } : {}),
 }).then((code) => {
   process.exitCode = code;
 });

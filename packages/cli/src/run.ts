@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { isValidationError } from "@zonke/modules";
-import { parseInvocation, USAGE, type SecretsCommand, type Target } from "./args";
+import { parseInvocation, type SecretsCommand, type Target } from "./args";
 import { isCliError, UsageError } from "./errors";
 import { callerIdentity, checkAccount } from "./aws/identity";
 import { createSession } from "./aws/session";
@@ -17,6 +17,7 @@ import {
   type Printer,
 } from "./secrets/commands";
 import { SecretStore, type SecretStoreOptions } from "./secrets/store";
+import { runPlan } from "./plan/command";
 import { resolveTarget } from "./target";
 
 export interface Io {
@@ -32,19 +33,33 @@ export interface RunOptions {
   readonly cwd: string;
   /** Test hooks for the secret store (a concurrent change between read and write). */
   readonly store?: Pick<SecretStoreOptions, "afterRead" | "maxAttempts" | "retryDelayMs">;
+  /** Tests only: a Terraform override file `zonke plan` copies into every stack before init. */
+  readonly terraformOverride?: string;
 }
 
 /**
- * Runs `zonke ...` and returns the exit code: 0 done, 1 AWS refused or failed, 2 a mistake to fix,
- * 70 a bug. Never throws; never prints a stack trace unless ZONKE_DEBUG=1.
+ * Runs `zonke ...` and returns the exit code: 0 done, 1 AWS refused or failed (plan: a stack could
+ * not be planned), 2 a mistake to fix, 3 a missing tool (plan: Terraform), 70 a bug. Never throws;
+ * never prints a stack trace unless ZONKE_DEBUG=1.
  */
 export async function run(argv: readonly string[], options: RunOptions): Promise<number> {
   const { io } = options;
   try {
     const invocation = parseInvocation(argv, options.env);
     if (invocation.help) {
-      io.stdout.write(`${USAGE}\n`);
+      io.stdout.write(`${invocation.usage}\n`);
       return 0;
+    }
+    if (invocation.name === "plan") {
+      return await runPlan(
+        invocation.plan,
+        { out: (text) => io.stdout.write(text), err: (line) => io.stderr.write(`${line}\n`) },
+        {
+          env: options.env,
+          cwd: options.cwd,
+          ...(options.terraformOverride ? { terraformOverride: options.terraformOverride } : {}),
+        },
+      );
     }
     await runSecrets(invocation.command, invocation.target, options);
     return 0;

@@ -393,7 +393,7 @@ describe("errors", () => {
     [["secrets", "set", "A=1", "--env", "dev"], "missing --app <name>"],
     [["secrets", "frobnicate"], 'unknown secrets command "frobnicate"'],
     [["secrets", "list", "--bogus"], "Unknown option '--bogus'"],
-    [["deploy"], 'unknown command "deploy"; the only command is secrets'],
+    [["deploy"], 'unknown command "deploy"; use secrets or plan'],
   ])("refuses bad usage: %j", async (args, message) => {
     const result = await runCli(args);
     expect(result.code).toBe(2);
