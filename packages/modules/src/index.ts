@@ -36,3 +36,5 @@ export * from "./compute/ecs-cluster";
 export * from "./compute/ecs-service";
 export * from "./compute/ecs/cluster-capacity";
 export * from "./compute/ecs/fargate-sizes";
+export * from "./delivery/pipeline";
+export * from "./delivery/pipeline-props";
