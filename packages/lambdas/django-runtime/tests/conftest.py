@@ -9,7 +9,7 @@ from support.counts import CountsPlugin
 from support.lambda_instance import LambdaInstance, start_instance
 from support.moto_server import MotoServer, start_moto_server
 from support.postgres import Database, PostgresServer, create_database, running_postgres
-from support.projects import TINY, DjangoProject, available_projects, example_app_ready
+from support.projects import PROJECTS, TINY, DjangoProject
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 MIGRATE = {"zonke": "manage", "command": "migrate", "args": ["--noinput"]}
@@ -18,15 +18,6 @@ COLLECTSTATIC = {"zonke": "manage", "command": "collectstatic", "args": ["--noin
 
 def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(CountsPlugin(PACKAGE_DIR / "test-results"), "zonke-counts")
-
-
-def pytest_report_header(config: pytest.Config) -> str:
-    if example_app_ready():
-        return "django projects: tests/support/tinyproject and apps/example-django"
-    return (
-        "django projects: tests/support/tinyproject only (apps/example-django is missing or has"
-        " no migrations yet)"
-    )
 
 
 @pytest.fixture(scope="session")
@@ -70,7 +61,7 @@ def fresh_database(postgres_server: PostgresServer) -> Database:
     return create_database(postgres_server)
 
 
-_SERVED = [(project, database) for project in available_projects() for database in ("sqlite", "postgres")]
+_SERVED = [(project, database) for project in PROJECTS for database in ("sqlite", "postgres")]
 
 
 @pytest.fixture(scope="session", params=_SERVED, ids=lambda pair: f"{pair[0].name}-{pair[1]}")

@@ -35,16 +35,11 @@ import pytest
 from support.events import body_json, http_event, json_event
 from support.moto_server import FAKE_CREDENTIALS, REGION, MotoServer
 from support.network import free_port
-from support.projects import API_KEY, EXAMPLE, TINY, DjangoProject, example_app_ready
+from support.projects import API_KEY, EXAMPLE, TINY, DjangoProject
 from zonke_runtime import entry
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 TIMEOUT = 120
-
-needs_example = pytest.mark.skipif(
-    not example_app_ready(), reason="apps/example-django is missing or has no migrations yet"
-)
-
 
 def project_env(project: DjangoProject, workdir: Path, **extra: str) -> dict[str, str]:
     """A clean environment, as a deployment gives it: the project on SQLite in ``workdir``."""
@@ -108,7 +103,6 @@ def test_help_prints_the_usage_to_stdout(tmp_path: Path) -> None:
 # --- migrate ------------------------------------------------------------------------------------
 
 
-@needs_example
 def test_migrate_applies_the_migrations_then_finds_none_to_apply(tmp_path: Path) -> None:
     env = project_env(EXAMPLE, tmp_path)
     first = run_entry(["migrate"], EXAMPLE, env)
@@ -158,7 +152,6 @@ def test_a_command_error_exits_with_its_code_and_message(tmp_path: Path) -> None
     assert "Traceback" not in result.stderr
 
 
-@needs_example
 def test_an_init_failure_is_one_line_and_exit_1(tmp_path: Path) -> None:
     env = project_env(EXAMPLE, tmp_path)
     del env["DJANGO_SECRET_KEY"]
@@ -175,7 +168,6 @@ def test_an_init_failure_is_one_line_and_exit_1(tmp_path: Path) -> None:
     assert not Path(env["DJANGO_SQLITE_PATH"]).exists()
 
 
-@needs_example
 def test_migrate_loads_the_secrets_before_django(tmp_path: Path, moto: MotoServer) -> None:
     """The deployment's environment has neither the secret key nor the database: both are in
     the secret, so the migration can only succeed if the secrets were loaded first."""
@@ -308,7 +300,6 @@ def _options(argv: list[str]) -> dict[str, str]:
     return {argv[i]: argv[i + 1] for i in range(3, len(argv) - 1) if argv[i].startswith("--")}
 
 
-@needs_example
 def test_web_serves_the_example_app_and_stops_on_sigterm(tmp_path: Path) -> None:
     env = project_env(EXAMPLE, tmp_path)
     assert run_entry(["migrate"], EXAMPLE, env).returncode == 0
@@ -507,7 +498,6 @@ def stop(process: subprocess.Popen[bytes]) -> None:
             process.wait()
 
 
-@needs_example
 def test_lambda_answers_function_url_events_through_the_runtime_api(
     tmp_path: Path, runtime_api: FakeRuntimeApi
 ) -> None:
@@ -543,7 +533,6 @@ def test_lambda_answers_function_url_events_through_the_runtime_api(
     assert len(init_lines) == 1  # one init for all three invocations
 
 
-@needs_example
 def test_lambda_reports_an_init_failure_to_the_runtime_api(
     tmp_path: Path, runtime_api: FakeRuntimeApi
 ) -> None:

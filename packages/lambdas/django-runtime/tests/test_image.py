@@ -24,7 +24,7 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from support.projects import EXAMPLE_APP_DIR, example_app_ready
+from support.projects import EXAMPLE_APP_DIR
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 SCRIPT = PACKAGE_DIR / "scripts" / "build-image"
@@ -33,11 +33,6 @@ RUNTIME_REQUIREMENTS = PACKAGE_DIR / "runtime-requirements.txt"
 DEV_REQUIREMENTS = PACKAGE_DIR.parents[2] / "requirements-dev.txt"
 HASH = "0" * 64
 FAKE_IMAGE_ID = "sha256:" + "ab" * 32
-
-needs_example = pytest.mark.skipif(
-    not example_app_ready(), reason="apps/example-django is missing or has no migrations yet"
-)
-
 
 def load_build_image() -> ModuleType:
     loader = SourceFileLoader("zonke_build_image", str(SCRIPT))
@@ -135,7 +130,6 @@ def test_context_dir_assembles_without_an_engine(sample_app: Path, tmp_path: Pat
     assert not (context / "app" / ".env").exists()
 
 
-@needs_example
 def test_the_example_apps_context_has_no_junk_or_secrets(tmp_path: Path) -> None:
     files = build_image.assemble_context(EXAMPLE_APP_DIR, tmp_path / "context")
     app_files = [name.removeprefix("app/") for name in files if name.startswith("app/")]
@@ -567,7 +561,6 @@ def test_runtime_requirements_are_closed_under_their_dependencies() -> None:
                 assert requirement.specifier.contains(entries[dependency][0], prereleases=True), text
 
 
-@needs_example
 def test_the_app_and_the_runtime_agree_on_shared_pins() -> None:
     """Installed in one pip run: a package pinned by both must be the same version and file."""
     app = lock_entries(EXAMPLE_APP_DIR / "requirements.txt")

@@ -68,11 +68,5 @@ EXAMPLE = DjangoProject(
 )
 
 
-def example_app_ready() -> bool:
-    """The example app is usable once its catalog has a migration (it is built in parallel)."""
-    migrations = EXAMPLE_APP_DIR / "catalog" / "migrations"
-    return (EXAMPLE_APP_DIR / "manage.py").exists() and any(migrations.glob("0001_*.py"))
-
-
-def available_projects() -> list[DjangoProject]:
-    return [TINY, EXAMPLE] if example_app_ready() else [TINY]
+#: Both projects the adapter is tested with: a tiny one with probe views, and the example app.
+PROJECTS = [TINY, EXAMPLE]
