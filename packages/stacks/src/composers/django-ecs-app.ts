@@ -6,7 +6,7 @@ import { sharedArtifact } from "./artifacts";
 import { composeEcsServer } from "./ecs-server";
 import { imageDigestVariable } from "./image-digest";
 import { composeImageRegistry } from "./image-registry";
-import { ZonkeStack } from "./zonke-stack";
+import { appStack, type ZonkeStack } from "./zonke-stack";
 import type { AppContext, DjangoApi } from "./types";
 
 /** The paths of the front end's distribution that go to the Django API. */
@@ -23,16 +23,10 @@ export const DJANGO_STATIC_PATH = "/static/*";
  * balancer's VPC origin (`context.apis`), and its static files from the front end's bucket.
  */
 export function composeDjangoEcsApp(context: AppContext): ZonkeStack[] {
-  const { config, envName, env, appConfig, network } = context;
+  const { config, envName, appConfig, network } = context;
   const names = appResourceNames(config.project, envName, appConfig.name);
   const registry = composeImageRegistry(context);
-  const stack = new ZonkeStack(context.app, names.prefix, {
-    project: config.project,
-    envName,
-    env,
-    state: context.state,
-    appName: appConfig.name,
-  });
+  const stack = appStack(context);
   const data = composeAppData(stack, { ...context, serversOnLambda: false });
   const digest = imageDigestVariable(stack, appConfig.name);
   const server = composeEcsServer(context, {

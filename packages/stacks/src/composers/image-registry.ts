@@ -1,7 +1,7 @@
 import { TerraformOutput } from "cdktf";
 import { ContainerRepository } from "@zonke/modules";
 import { appResourceNames } from "../resource-names";
-import { ZonkeStack } from "./zonke-stack";
+import { appStack, type ZonkeStack } from "./zonke-stack";
 import type { AppContext } from "./types";
 
 /** An app's image repository, and how the app's own stack addresses it. */
@@ -22,13 +22,7 @@ export interface ImageRegistry {
 export function composeImageRegistry(context: AppContext): ImageRegistry {
   const { config, envName, env, appConfig } = context;
   const names = appResourceNames(config.project, envName, appConfig.name);
-  const stack = new ZonkeStack(context.app, `${names.prefix}-registry`, {
-    project: config.project,
-    envName,
-    env,
-    state: context.state,
-    appName: appConfig.name,
-  });
+  const stack = appStack(context, "-registry");
   const repository = new ContainerRepository(stack, "Images", {
     name: names.imageRepository,
     lambdaPullAccountId: env.account,

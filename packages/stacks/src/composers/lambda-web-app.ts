@@ -13,7 +13,7 @@ import {
 import { composeAppData, type AppData } from "./app-data";
 import { sharedArtifact } from "./artifacts";
 import { appResourceNames, type AppResourceNames } from "../resource-names";
-import { ZonkeStack } from "./zonke-stack";
+import { appStack, type ZonkeStack } from "./zonke-stack";
 import type { AppContext } from "./types";
 
 /**
@@ -35,13 +35,7 @@ export interface LambdaWebApp {
 export function startLambdaWebApp(context: AppContext, stackSuffix = ""): LambdaWebApp {
   const { config, envName, env, appConfig, network } = context;
   const names = appResourceNames(config.project, envName, appConfig.name);
-  const stack = new ZonkeStack(context.app, `${names.prefix}${stackSuffix}`, {
-    project: config.project,
-    envName,
-    env,
-    state: context.state,
-    appName: appConfig.name,
-  });
+  const stack = appStack(context, stackSuffix);
   const usEast1 = new AwsProvider(stack, "aws-us-east-1", {
     alias: "us-east-1",
     region: "us-east-1",

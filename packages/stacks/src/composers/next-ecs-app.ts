@@ -10,7 +10,7 @@ import { composeEcsServer } from "./ecs-server";
 import { imageDigestVariable } from "./image-digest";
 import { composeImageRegistry } from "./image-registry";
 import { publicPathPatterns } from "./public-paths";
-import { ZonkeStack } from "./zonke-stack";
+import { appStack, type ZonkeStack } from "./zonke-stack";
 import type { AppContext } from "./types";
 
 /** The Next.js image's port and user (packages/next-container's Dockerfile). */
@@ -31,13 +31,7 @@ export function composeNextEcsApp(context: AppContext): ZonkeStack[] {
   const appDir = path.resolve(context.root, appConfig.path);
   const api = djangoApiOf(context);
   const registry = composeImageRegistry(context);
-  const stack = new ZonkeStack(context.app, names.prefix, {
-    project: config.project,
-    envName,
-    env,
-    state: context.state,
-    appName: appConfig.name,
-  });
+  const stack = appStack(context);
   const data = composeAppData(stack, { ...context, serversOnLambda: false });
   const digest = imageDigestVariable(stack, appConfig.name);
   const bucketName = `${names.prefix}-assets-${env.account}`;

@@ -3,6 +3,8 @@ import { TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { configureStateBackend, tagResources, type StateBackendConfig } from "@zonke/modules";
 import type { EnvironmentConfig } from "../config/schema";
+import { appResourceNames } from "../resource-names";
+import type { AppContext } from "./types";
 
 export interface ZonkeStackProps {
   readonly project: string;
@@ -35,4 +37,17 @@ export class ZonkeStack extends TerraformStack {
       ...(props.appName ? { app: props.appName } : {}),
     });
   }
+}
+
+/** `<project>-<env>-<app><suffix>`: a stack of one app, with the environment's provider and state. */
+export function appStack(context: AppContext, suffix = ""): ZonkeStack {
+  const { config, envName, env, appConfig } = context;
+  const names = appResourceNames(config.project, envName, appConfig.name);
+  return new ZonkeStack(context.app, `${names.prefix}${suffix}`, {
+    project: config.project,
+    envName,
+    env,
+    state: context.state,
+    appName: appConfig.name,
+  });
 }
