@@ -4,8 +4,16 @@ import { defineConfig } from "@zonke/stacks/config";
 
 export default defineConfig({
   project: "zonke",
-  // dev keeps state in local files; prod overrides it with the S3 backend below.
+  // Pipelines start from nothing, so each environment keeps its state in S3 (made by the
+  // `zonke-<env>-state` stack). `npm start` synthesises with local state to try things out.
   state: { backend: "local" },
+  // One CodePipeline per app and environment, started by a push to the app's branch.
+  delivery: {
+    repository: "zonke-dev/zonke",
+    // One connection per environment (the zonke-<env>-delivery stack): a one-time handshake in
+    // the console, then every app's pipeline uses it.
+    connection: { provider: "GitHub" },
+  },
   environments: {
     dev: {
       account: "111111111111",
@@ -14,6 +22,7 @@ export default defineConfig({
       cidr: "10.10.0.0/16",
       // One NAT gateway: cheaper, and dev can live with one zone's egress.
       nat: "single",
+      state: { backend: "s3", bucket: "zonke-dev-tfstate-111111111111" },
     },
     prod: {
       account: "222222222222",
@@ -22,7 +31,8 @@ export default defineConfig({
       cidr: "10.20.0.0/16",
       nat: "per-az",
       state: { backend: "s3", bucket: "zonke-prod-tfstate-222222222222" },
-      // Databases keep deletion protection, a final snapshot, Multi-AZ and 14 days of backups.
+      // Databases keep deletion protection, a final snapshot, Multi-AZ and 14 days of backups;
+      // and a person approves each plan before the pipeline applies it.
       production: true,
     },
   },

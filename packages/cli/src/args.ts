@@ -1,9 +1,16 @@
 import { parseArgs } from "node:util";
 import { UsageError } from "./errors";
+import { parseBuildInvocation, type BuildCommand } from "./build/args";
+import { parsePipelineInvocation, type PipelineCommand } from "./pipeline/args";
+import { parseDeployInvocation, type DeployInvocation } from "./deploy/args";
 
 export const USAGE = `usage: zonke secrets <command> --app <name> --env <name> [--config <file>]
        zonke plan [--markdown] [--env <name>]... [--app <name>]... [--plans <dir>] [--out <file>]
                                                  (zonke plan --help: its options)
+       zonke build --env <name> --app <name> [--dry-run]          (zonke build --help)
+       zonke pipeline deploy|dry-run --env <name> [--app <name>]   (zonke pipeline --help)
+       zonke deploy|release|assets upload --env <name> --app <name> [--dry-run]
+                                                 (zonke deploy --help, ...: their options)
 
 Reads and changes an app's secret values in AWS Secrets Manager (the secret <project>/<env>/<app>,
 a JSON object of KEY -> value). Values never pass through Terraform, and zonke prints a value only
@@ -32,7 +39,7 @@ Exit codes: 0 done, 1 AWS refused or failed, 2 a mistake to fix (arguments, conf
 credentials, account), 70 a bug in zonke.`;
 
 export const PLAN_USAGE = `usage: zonke plan [--markdown] [--env <name>]... [--app <name>]... [--plans <dir>] [--out <file>]
-                  [--config <file>]
+                  [--no-synth] [--skip-pipeline] [--dry-run] [--config <file>]
 
 Shows what Terraform would change, per stack: a table of resources to add, change, replace and
 destroy (⚠ where a stateful resource such as a database, bucket, secret or image repository would
@@ -41,7 +48,9 @@ pull request (at most 65,536 characters, GitHub's limit), which a workflow creat
 
 Without --plans, synthesises the stacks of the chosen environments and apps into cdktf.out and runs
 terraform init, plan -out and show -json in each (with the environment's configured state backend
-and the AWS credentials in use); plans are kept as cdktf.out/plans/<stack>.json.
+and the AWS credentials in use, or the deploy role $ZONKE_DEPLOY_ROLE_ARN when set); plans are kept
+as cdktf.out/plans/<stack>.json. A stack that runs an image by digest is planned with the image
+zonke build pushed for its app (.zonke/images/<env>/<app>.digest) when there is one.
 
 options:
   --markdown              print (or write to --out) the pull-request comment instead of the table
@@ -51,6 +60,11 @@ options:
   --plans <dir>           render the plans in <dir> instead: one <stack>.json per stack, each the
                           output of terraform show -json <planfile>; nothing is synthesised or run
   --out <file>            write the comment (or the table) to <file>; the table still goes to stdout
+  --no-synth              plan the stacks zonke build synthesised into cdktf.out (all of them must
+                          be there) instead of synthesising
+  --skip-pipeline         leave out the apps' <project>-<env>-<app>-pipeline stacks (zonke pipeline
+                          deploy applies those)
+  --dry-run               print the steps (+ terraform ...) without running Terraform or writing
   --config <file>         the config file (default: zonke.config.ts; env ZONKE_CONFIG)
   -h, --help              print this help
 
@@ -58,7 +72,8 @@ Terraform: $ZONKE_TERRAFORM, else $TERRAFORM_BINARY_NAME, terraform or tofu on P
 that scripts/terraform-toolchain prepared.
 
 Exit codes: 0 rendered (changes or not), 1 a stack could not be planned (the output says which and
-why), 2 a mistake to fix (arguments, config, plan files), 3 Terraform not found, 70 a bug in zonke.`;
+why), 2 a mistake to fix (arguments, config, plan files, --no-synth without zonke build), 3
+Terraform not found, 70 a bug in zonke.`;
 
 export interface Target {
   readonly app: string;
@@ -103,6 +118,12 @@ export interface PlanCommand {
   readonly plansDir: string | undefined;
   readonly out: string | undefined;
   readonly config: string | undefined;
+  /** Synthesise first (else plan what cdktf.out holds: `--no-synth`). */
+  readonly synth: boolean;
+  /** Leave out the `-pipeline` stacks. */
+  readonly skipPipeline: boolean;
+  /** Print the steps only. */
+  readonly dryRun: boolean;
 }
 
 export type Invocation =
@@ -113,7 +134,10 @@ export type Invocation =
       readonly command: SecretsCommand;
       readonly target: Target;
     }
-  | { readonly help: false; readonly name: "plan"; readonly plan: PlanCommand };
+  | { readonly help: false; readonly name: "plan"; readonly plan: PlanCommand }
+  | { readonly help: false; readonly name: "build"; readonly build: BuildCommand }
+  | { readonly help: false; readonly name: "pipeline"; readonly pipeline: PipelineCommand }
+  | DeployInvocation;
 
 const COMMANDS = ["set", "unset", "list", "get", "restart"] as const;
 
@@ -133,7 +157,11 @@ function commandWord(argv: readonly string[]): string | undefined {
 
 /** Parses `zonke ...` arguments; throws a UsageError that never repeats a value. */
 export function parseInvocation(argv: readonly string[], env: NodeJS.ProcessEnv): Invocation {
+  const deploy = parseDeployInvocation(argv, env); // deploy, assets upload, release
+  if (deploy) return deploy;
   if (commandWord(argv) === "plan") return parsePlanInvocation(argv, env);
+  if (commandWord(argv) === "build") return parseBuildInvocation(argv, env);
+  if (commandWord(argv) === "pipeline") return parsePipelineInvocation(argv, env);
   return parseSecretsInvocation(argv, env);
 }
 
@@ -149,10 +177,18 @@ function parsePlanInvocation(argv: readonly string[], env: NodeJS.ProcessEnv): I
       plans: { type: "string" },
       out: { type: "string" },
       config: { type: "string" },
+      "no-synth": { type: "boolean", default: false },
+      "skip-pipeline": { type: "boolean", default: false },
+      "dry-run": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
   if (values.help) return { help: true, usage: PLAN_USAGE };
+  for (const flag of ["no-synth", "dry-run"] as const) {
+    if (values[flag] && values.plans !== undefined) {
+      throw new UsageError(`--${flag} plans with Terraform; --plans renders plans made elsewhere`);
+    }
+  }
   const extra = positionals.filter((word, index) => index !== positionals.indexOf("plan"));
   if (extra.length > 0) {
     throw new UsageError(`plan takes no arguments, only options (got ${extra.length})`);
@@ -176,6 +212,9 @@ function parsePlanInvocation(argv: readonly string[], env: NodeJS.ProcessEnv): I
       plansDir: pathOption(values.plans, "--plans <dir>"),
       out: pathOption(values.out, "--out <file>"),
       config: values.config || env["ZONKE_CONFIG"] || undefined,
+      synth: !values["no-synth"],
+      skipPipeline: values["skip-pipeline"],
+      dryRun: values["dry-run"],
     },
   };
 }
@@ -201,8 +240,8 @@ function parseSecretsInvocation(argv: readonly string[], env: NodeJS.ProcessEnv)
   if (group !== "secrets") {
     throw new UsageError(
       group === undefined
-        ? "missing command: zonke secrets <command> or zonke plan"
-        : `unknown command "${group}"; use secrets or plan`,
+        ? "missing command: use one of build, plan, deploy, assets, release, pipeline, secrets"
+        : `unknown command "${group}"; use one of build, plan, deploy, assets, release, pipeline, secrets`,
     );
   }
   if (!isCommand(commandName)) {

@@ -18,6 +18,9 @@ import {
 } from "./secrets/commands";
 import { SecretStore, type SecretStoreOptions } from "./secrets/store";
 import { runPlan } from "./plan/command";
+import { runBuild } from "./build/command";
+import { runPipeline } from "./pipeline/command";
+import { isDeployInvocation, runDeployInvocation } from "./deploy";
 import { resolveTarget } from "./target";
 
 export interface Io {
@@ -49,6 +52,19 @@ export async function run(argv: readonly string[], options: RunOptions): Promise
     if (invocation.help) {
       io.stdout.write(`${invocation.usage}\n`);
       return 0;
+    }
+    if (isDeployInvocation(invocation)) {
+      return await runDeployInvocation(invocation, { io, env: options.env, cwd: options.cwd });
+    }
+    if (invocation.name === "build") {
+      return await runBuild(invocation.build, io, { env: options.env, cwd: options.cwd });
+    }
+    if (invocation.name === "pipeline") {
+      return await runPipeline(invocation.pipeline, io, {
+        env: options.env,
+        cwd: options.cwd,
+        ...(options.terraformOverride ? { terraformOverride: options.terraformOverride } : {}),
+      });
     }
     if (invocation.name === "plan") {
       return await runPlan(

@@ -6,12 +6,14 @@
  * - synthesis of the example config plus Terraform, with a stand-in `terraform` (a script that
  *   records its arguments and answers `show -json` with a recorded plan): which stacks, which
  *   commands in which folder, image_digest, failures;
- * - the same with the real Terraform of scripts/terraform-toolchain against moto, when that
- *   toolchain is on this machine (skipped, with a message, when it is not).
+ * - the same with the real Terraform of scripts/terraform-toolchain against moto (dev's S3 state
+ *   bucket made there), when that toolchain is on this machine (skipped, with a message, when it
+ *   is not).
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { renderPlanMarkdown } from "../src/plan/render";
 import { accountCredentials, tempDir } from "./support/aws";
 import { runCli, secretValue, spawnCli } from "./support/cli";
@@ -256,6 +258,7 @@ describe("zonke plan: synthesis and Terraform (stand-in terraform)", () => {
     plans = copyFixtures({
       "zonke-dev-site-registry.json": "changes/zonke-dev-site-registry.json",
       "zonke-dev-site.json": "first-deploy/zonke-dev-site.json",
+      "zonke-dev-site-pipeline.json": "first-deploy/zonke-dev-site-pipeline.json",
     });
   }, 120_000);
 
@@ -302,7 +305,7 @@ describe("zonke plan: synthesis and Terraform (stand-in terraform)", () => {
   const callsOf = (calls: { stack: string; args: string[] }[], stack: string) =>
     calls.filter((c) => c.stack === stack).map((c) => c.args.join(" "));
 
-  it("plans the app's stacks in their synthesised folders, with the deployed image", async () => {
+  it("plans the app's stacks, its pipeline's included, in their synthesised folders, with the deployed image", async () => {
     const run = await plan({ FAKE_TF_STATE_DIGEST: DIGEST });
     expect(run.stderr).not.toContain("zonke: ");
     expect(run.code).toBe(0);
@@ -317,9 +320,15 @@ describe("zonke plan: synthesis and Terraform (stand-in terraform)", () => {
       `plan -input=false -lock=false -no-color -out=zonke.tfplan -var image_digest=${DIGEST}`,
       "show -json zonke.tfplan",
     ]);
-    // Only the app's stacks: not the network, not the other apps.
+    // The pipeline stack declares no image_digest: nothing is read from its state.
+    expect(callsOf(run.calls, "zonke-dev-site-pipeline")).toEqual([
+      "init -input=false -no-color",
+      "plan -input=false -lock=false -no-color -out=zonke.tfplan",
+      "show -json zonke.tfplan",
+    ]);
+    // Only the app's stacks: not the network, not the delivery stack, not the other apps.
     expect(new Set(run.calls.map((c) => c.stack))).toEqual(
-      new Set(["zonke-dev-site-registry", "zonke-dev-site"]),
+      new Set(["zonke-dev-site-registry", "zonke-dev-site", "zonke-dev-site-pipeline"]),
     );
     expect(
       fs.existsSync(path.join(run.cwd, "cdktf.out/stacks/zonke-dev-network/cdk.tf.json")),
@@ -328,11 +337,17 @@ describe("zonke plan: synthesis and Terraform (stand-in terraform)", () => {
       fs.readFileSync(path.join(plans, "zonke-dev-site.json"), "utf8"),
     );
 
-    expect(rows(run.markdown)).toEqual(["zonke-dev-site-registry", "zonke-dev-site"]);
+    expect(rows(run.markdown)).toEqual([
+      "zonke-dev-site-registry",
+      "zonke-dev-site",
+      "zonke-dev-site-pipeline",
+    ]);
     expect(run.markdown).toContain("| `zonke-dev-site-registry` | 0 | 1 | 1 | 1 |");
     expect(run.markdown).toContain("| `zonke-dev-site` | 58 | 0 | 0 | 0 |");
+    expect(run.markdown).toContain("| `zonke-dev-site-pipeline` | 32 | 0 | 0 | 0 |");
     expect(run.markdown).toContain("_planned with the image it runs now (sha256:abababababab…)_");
-    expect(run.markdown).toContain("dev keeps its Terraform state in local files (.zonke/state)");
+    // dev keeps its state in S3 (zonke.config.ts): no warning about local state files.
+    expect(run.markdown).not.toContain("keeps its Terraform state in local files");
     expect(run.markdown.split("\n").slice(0, 2)).toEqual([
       "<!-- zonke-plan env=dev -->",
       "### Terraform plan: dev (site)",
@@ -357,7 +372,7 @@ describe("zonke plan: synthesis and Terraform (stand-in terraform)", () => {
       "no image deployed yet: planned with a placeholder image\\_digest",
     );
     expect(run.stderr.trimEnd().split("\n").at(-1)).toBe(
-      "zonke: 1 of 2 stacks could not be planned completely: zonke-dev-site",
+      "zonke: 1 of 3 stacks could not be planned completely: zonke-dev-site",
     );
     expectNoStackTrace(run.stderr);
   });
@@ -428,7 +443,7 @@ if (!tools) {
 }
 
 withToolchain("zonke plan with the real Terraform, against moto", () => {
-  it("plans the registry stack and reports the app stack's missing network state", async () => {
+  it("plans the registry stack and reports the missing network and delivery states", async () => {
     ensureAppPackages();
     const cwd = tempDir("real-tf");
     // The stacks pin a provider version the offline mirror may not have (as in validate.mjs).
@@ -448,6 +463,14 @@ withToolchain("zonke plan with the real Terraform, against moto", () => {
     );
     // The stacks allow only the environment's account: credentials of a moto user in it.
     const credentials = await accountCredentials("111111111111");
+    // dev keeps its state in S3 (zonke.config.ts); the zonke-dev-state stack would make the
+    // bucket: here it is made in moto, empty (no stack has been deployed).
+    await new S3Client({ region: "eu-west-1", credentials }).send(
+      new CreateBucketCommand({
+        Bucket: "zonke-dev-tfstate-111111111111",
+        CreateBucketConfiguration: { LocationConstraint: "eu-west-1" },
+      }),
+    );
     const result = await spawnCli(
       [
         "plan",
@@ -477,9 +500,15 @@ withToolchain("zonke plan with the real Terraform, against moto", () => {
     const markdown = fs.readFileSync(path.join(cwd, "plan.md"), "utf8");
     expect(markdown).toContain("| `zonke-dev-site-registry` | 3 | 0 | 0 | 0 |");
     expect(markdown).toContain("- `aws_ecr_repository.Images_2D38C313`");
-    // The app's stack reads the network stack's outputs from its state, which does not exist.
+    // The app's stack reads the network stack's outputs from its state, and the pipeline stack
+    // the delivery stack's: the bucket holds neither.
     expect(markdown).toContain("| `zonke-dev-site` | – | – | – | – | ❌ plan failed |");
-    expect(markdown).toContain("Error: Unable to find remote state");
+    expect(markdown).toContain("| `zonke-dev-site-pipeline` | – | – | – | – | ❌ plan failed |");
+    for (const stack of ["zonke-dev-network", "zonke-dev-delivery"]) {
+      expect(markdown).toContain(
+        `Error: Unable to find remote state\n\n  with data.terraform_remote_state.cross-stack-reference-input-${stack},`,
+      );
+    }
     expect(result.code).toBe(1);
     const saved = JSON.parse(
       fs.readFileSync(path.join(cwd, "cdktf.out/plans/zonke-dev-site-registry.json"), "utf8"),

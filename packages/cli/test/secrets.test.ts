@@ -393,7 +393,10 @@ describe("errors", () => {
     [["secrets", "set", "A=1", "--env", "dev"], "missing --app <name>"],
     [["secrets", "frobnicate"], 'unknown secrets command "frobnicate"'],
     [["secrets", "list", "--bogus"], "Unknown option '--bogus'"],
-    [["deploy"], 'unknown command "deploy"; use secrets or plan'],
+    [
+      ["destroy", "--env", "dev"],
+      'zonke: unknown command "destroy"; use one of build, plan, deploy, assets, release, pipeline, secrets\n',
+    ],
   ])("refuses bad usage: %j", async (args, message) => {
     const result = await runCli(args);
     expect(result.code).toBe(2);

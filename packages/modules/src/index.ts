@@ -38,3 +38,4 @@ export * from "./compute/ecs/cluster-capacity";
 export * from "./compute/ecs/fargate-sizes";
 export * from "./delivery/pipeline";
 export * from "./delivery/pipeline-props";
+export * from "./delivery/deploy-role";

@@ -1,14 +1,16 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { TerraformOutput } from "cdktf";
 import {
   ContainerRepository,
   DjangoLambda,
   Migrator,
   ValidationError,
+  type EcsMigrationTarget,
   type LambdaArtifact,
 } from "../src";
-import { ofType, synth } from "./helpers";
+import { ofType, ref, synth, type Synthesized } from "./helpers";
 
 type Json = Record<string, any>;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "zonke-django-"));
@@ -30,24 +32,32 @@ const network = {
   subnetIds: ["subnet-a", "subnet-b"],
 };
 
-const json = synth((stack) => {
-  const repository = new ContainerRepository(stack, "Images", {
-    name: "shop/prod/api",
-    lambdaPullAccountId: "111111111111",
-  });
-  const django = new DjangoLambda(stack, "Server", {
-    functionName: "shop-prod-api-server",
-    imageUri: `${repository.repositoryUrl}@${DIGEST}`,
-    network,
-    domains: ["api.shop.example"],
-    secrets: [{ arn: "arn:secret:app", keys: ["DJANGO_SECRET_KEY"] }],
-  });
-  new Migrator(stack, "Migrator", {
-    functionName: "shop-prod-api-migrator",
-    artifact: migratorArtifact,
-    target: { kind: "lambda", functionArn: django.manageFunction.arn },
-  });
-});
+type WithOutputs = Synthesized & { output: Record<string, { value: any }> };
+
+function djangoStack(trafficShift?: "apply" | "release"): WithOutputs {
+  return synth((stack) => {
+    const repository = new ContainerRepository(stack, "Images", {
+      name: "shop/prod/api",
+      lambdaPullAccountId: "111111111111",
+    });
+    const django = new DjangoLambda(stack, "Server", {
+      functionName: "shop-prod-api-server",
+      imageUri: `${repository.repositoryUrl}@${DIGEST}`,
+      network,
+      domains: ["api.shop.example"],
+      secrets: [{ arn: "arn:secret:app", keys: ["DJANGO_SECRET_KEY"] }],
+      ...(trafficShift ? { trafficShift } : {}),
+    });
+    const migrator = new Migrator(stack, "Migrator", {
+      functionName: "shop-prod-api-migrator",
+      artifact: migratorArtifact,
+      target: django.migrationTarget,
+    });
+    new TerraformOutput(stack, "migration", { value: migrator.userParameters });
+  }) as WithOutputs;
+}
+
+const json = djangoStack();
 const functions = Object.fromEntries(
   ofType(json, "aws_lambda_function").map(([, f]) => [f.function_name as string, f as Json]),
 );
@@ -129,6 +139,21 @@ describe("DjangoLambda", () => {
     expect(web.timeout).toBe(30);
   });
 
+  it('keeps the alias where the release step puts it with trafficShift "release"', () => {
+    const aliasOf = (synthesized: Synthesized) =>
+      ofType(synthesized, "aws_lambda_alias").map(([, alias]) => alias as Json);
+    expect(aliasOf(json)).toEqual([expect.not.objectContaining({ lifecycle: expect.anything() })]);
+    const released = djangoStack("release");
+    // One alias, the web function's: the manage function has none (the migrator runs versions).
+    expect(aliasOf(released)).toEqual([
+      expect.objectContaining({
+        name: "live",
+        function_version: expect.stringMatching(/Server_Function_[0-9A-F]+\.version\}$/),
+        lifecycle: { ignore_changes: ["function_version"] },
+      }),
+    ]);
+  });
+
   it("refuses an image by tag", () => {
     expect(() =>
       synth(
@@ -161,25 +186,24 @@ describe("Migrator", () => {
     expect(functions["shop-prod-api-migrator"]!.vpc_config).toBeUndefined();
   });
 
+  it("tells the pipeline to migrate with the manage function's new version", () => {
+    const [manage] = ofType(json, "aws_lambda_function").find(
+      ([, f]) => f.function_name === "shop-prod-api-server-manage",
+    )!;
+    expect(json.output.migration!.value).toEqual({
+      kind: "lambda",
+      functionName: ref("aws_lambda_function", manage, "function_name"),
+      qualifier: ref("aws_lambda_function", manage, "version"),
+    });
+  });
+
   it("for ECS, runs only its family on its cluster and passes only its task's roles", () => {
     const ecs = synth(
       (stack) =>
         new Migrator(stack, "M", {
           functionName: "shop-prod-api-migrator",
           artifact: migratorArtifact,
-          target: {
-            kind: "ecs",
-            region: "eu-west-1",
-            accountId: "111111111111",
-            clusterArn: "arn:aws:ecs:eu-west-1:111111111111:cluster/shop-prod",
-            clusterName: "shop-prod",
-            taskDefinitionFamily: "shop-prod-api",
-            passRoleArns: [
-              "arn:aws:iam::111111111111:role/task",
-              "arn:aws:iam::111111111111:role/exec",
-            ],
-            logGroupName: "/ecs/shop-prod-api",
-          },
+          target: ECS_TARGET,
         }),
     );
     const statements = Object.values(ecs.data!.aws_iam_policy_document!).flatMap(
@@ -211,5 +235,70 @@ describe("Migrator", () => {
     expect(byId("WatchMigrationTask").resources).toEqual([
       "arn:aws:ecs:eu-west-1:111111111111:task/shop-prod/*",
     ]);
+  });
+});
+
+const ECS_TARGET: EcsMigrationTarget = {
+  kind: "ecs",
+  region: "eu-west-1",
+  accountId: "111111111111",
+  clusterArn: "arn:aws:ecs:eu-west-1:111111111111:cluster/shop-prod",
+  clusterName: "shop-prod",
+  taskDefinitionFamily: "shop-prod-api",
+  passRoleArns: ["arn:aws:iam::111111111111:role/task", "arn:aws:iam::111111111111:role/exec"],
+  logGroupName: "/ecs/shop-prod-api",
+  logStreamPrefix: "ecs",
+  taskDefinitionArn: "arn:aws:ecs:eu-west-1:111111111111:task-definition/shop-prod-api:7",
+  containerName: "web",
+  subnetIds: ["subnet-0123456789abcdef0"],
+  securityGroupIds: ["sg-0123456789abcdef0"],
+};
+
+describe("Migrator userParameters for ECS", () => {
+  const build = (target: EcsMigrationTarget) => {
+    let migrator: Migrator | undefined;
+    synth((stack) => {
+      migrator = new Migrator(stack, "M", {
+        functionName: "shop-prod-api-migrator",
+        artifact: migratorArtifact,
+        target,
+      });
+    });
+    return migrator!;
+  };
+
+  it("names the revision, the container, the network and the log, in the migrator's keys", () => {
+    expect(build(ECS_TARGET).userParameters).toEqual({
+      kind: "ecs",
+      cluster: "shop-prod",
+      taskDefinition: "arn:aws:ecs:eu-west-1:111111111111:task-definition/shop-prod-api:7",
+      container: "web",
+      subnets: ["subnet-0123456789abcdef0"],
+      securityGroups: ["sg-0123456789abcdef0"],
+      logGroup: "/ecs/shop-prod-api",
+      logStreamPrefix: "ecs",
+    });
+  });
+
+  it("runs on the cluster's capacity provider when it has one", () => {
+    const parameters = build({ ...ECS_TARGET, runTaskCapacityProvider: "shop-prod-ec2" })
+      .userParameters as Json;
+    expect(parameters.capacityProvider).toBe("shop-prod-ec2");
+  });
+
+  it.each([
+    [
+      "subnetIds",
+      { subnetIds: [] },
+      /target.subnetIds has 0 entries; a migration task needs 1 to 16/,
+    ],
+    [
+      "securityGroupIds",
+      { securityGroupIds: ["sg-1", "sg-2", "sg-3", "sg-4", "sg-5", "sg-6"] },
+      /target.securityGroupIds has 6 entries; a migration task needs 1 to 5/,
+    ],
+  ])("refuses a task the migrator could not run (%s)", (_, change, message) => {
+    expect(() => build({ ...ECS_TARGET, ...change })).toThrow(ValidationError);
+    expect(() => build({ ...ECS_TARGET, ...change })).toThrow(message);
   });
 });

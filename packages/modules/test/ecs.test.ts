@@ -2,8 +2,9 @@ import { Buffer } from "node:buffer";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { Migrator } from "../src";
-import { ofType } from "./helpers";
+import { TerraformOutput } from "cdktf";
+import { Migrator, type EcsService } from "../src";
+import { ofType, type Synthesized } from "./helpers";
 import {
   APP_SECRET,
   DB_SECRET,
@@ -13,6 +14,7 @@ import {
   containers,
   ec2Capacity,
   ecsStack,
+  network,
   only,
   roleStatements,
   trustStatements,
@@ -190,6 +192,9 @@ describe("EcsService on Fargate", () => {
       desired_count: 2,
       lifecycle: { ignore_changes: ["desired_count"] },
     });
+    // trafficShift "apply" (the default): the apply deploys each new revision and replaces the old.
+    expect(taskDefinition.skip_destroy).toBeUndefined();
+    expect(service.task_definition).toMatch(/^\$\{aws_ecs_task_definition\.\w+\.arn\}$/);
   });
 
   it("registers the container in the load balancer's target group", () => {
@@ -246,6 +251,89 @@ describe("EcsService on Fargate", () => {
         resource_label: RESOURCE_LABEL,
       },
     });
+  });
+});
+
+describe('EcsService with trafficShift "release"', () => {
+  let exposed: EcsService | undefined;
+  const json = ecsStack(
+    {},
+    { trafficShift: "release", network: { ...network, extraSecurityGroupIds: ["sg-workload"] } },
+    (scope, service) => {
+      exposed = service;
+      const migrator = new Migrator(scope, "Migrator", {
+        functionName: "shop-prod-api-migrator",
+        artifact: {
+          zip: migratorZip,
+          sha256: "ef".repeat(32),
+          architecture: "arm64",
+          handler: "index.handler",
+          runtime: "nodejs22.x",
+        },
+        target: service.migrationTarget,
+      });
+      new TerraformOutput(scope, "release", { value: service.releaseTarget });
+      new TerraformOutput(scope, "migration", { value: migrator.userParameters });
+    },
+  ) as Synthesized & { output: Record<string, { value: Json }> };
+  const [taskDefinitionName, taskDefinition] = only(json, "aws_ecs_task_definition");
+  const [, service] = only(json, "aws_ecs_service");
+  const [groupName] = only(json, "aws_security_group");
+  const revision = `\${aws_ecs_task_definition.${taskDefinitionName}.arn}`;
+
+  it("creates the service on the first revision, then leaves the revision to the release step", () => {
+    expect(service.task_definition).toBe(revision);
+    expect(service.lifecycle).toEqual({ ignore_changes: ["desired_count", "task_definition"] });
+  });
+
+  it("keeps old revisions registered, for running tasks and rollbacks", () => {
+    expect(taskDefinition.skip_destroy).toBe(true);
+  });
+
+  it("names what a release step deploys: the new revision on this service", () => {
+    expect(exposed!.trafficShift).toBe("release");
+    expect(json.output.release!.value).toEqual({
+      cluster: "shop-prod",
+      service: "shop-prod-api",
+      taskDefinitionArn: revision,
+      containerName: "web",
+    });
+  });
+
+  it("migrates with the new revision, in the service's subnets and every group it joins", () => {
+    const groups = [`\${aws_security_group.${groupName}.id}`, "sg-workload"];
+    expect(service.network_configuration.security_groups).toEqual(groups);
+    const [logsName] = ofType(json, "aws_cloudwatch_log_group").find(
+      ([, group]) => group.name === "/ecs/shop-prod-api",
+    )!;
+    expect(json.output.migration!.value).toEqual({
+      kind: "ecs",
+      cluster: "shop-prod",
+      taskDefinition: revision,
+      container: "web",
+      subnets: ["subnet-a", "subnet-b"],
+      securityGroups: groups,
+      logGroup: `\${aws_cloudwatch_log_group.${logsName}.name}`,
+      logStreamPrefix: "ecs",
+    });
+  });
+
+  it("migrates on the cluster's EC2 capacity provider when tasks run there", () => {
+    let parameters: Json | undefined;
+    ecsStack({ capacity: ec2Capacity }, { trafficShift: "release" }, (scope, ec2Service) => {
+      parameters = new Migrator(scope, "Migrator", {
+        functionName: "shop-prod-api-migrator",
+        artifact: {
+          zip: migratorZip,
+          sha256: "ef".repeat(32),
+          architecture: "arm64",
+          handler: "index.handler",
+          runtime: "nodejs22.x",
+        },
+        target: ec2Service.migrationTarget,
+      }).userParameters;
+    });
+    expect(parameters!.capacityProvider).toBe("shop-prod-ec2");
   });
 });
 

@@ -176,7 +176,7 @@ describe("Pipeline stages", () => {
     ]);
   });
 
-  it("runs each build stage on its own project, with the saved plan going to Deploy", () => {
+  it("runs each build stage on its own project, in the latest workspace: Build's, then Plan's", () => {
     const json = pipelineStack();
     const build = (stage: string) => stageAction(json, stage);
     expect(build("Build")).toMatchObject({
@@ -187,18 +187,18 @@ describe("Pipeline stages", () => {
       configuration: { ProjectName: "shop-prod-web-build" },
     });
     expect(build("Plan")).toMatchObject({
-      input_artifacts: ["Source", "Build"],
+      input_artifacts: ["Build", "Source"],
       output_artifacts: ["Plan"],
-      configuration: { ProjectName: "shop-prod-web-plan", PrimarySource: "Source" },
+      configuration: { ProjectName: "shop-prod-web-plan", PrimarySource: "Build" },
     });
     expect(build("Deploy")).toMatchObject({
-      input_artifacts: ["Source", "Build", "Plan"],
+      input_artifacts: ["Plan", "Source", "Build"],
       namespace: "DeployVariables",
-      configuration: { ProjectName: "shop-prod-web-deploy", PrimarySource: "Source" },
+      configuration: { ProjectName: "shop-prod-web-deploy", PrimarySource: "Plan" },
     });
     expect(build("Release")).toMatchObject({
-      input_artifacts: ["Source", "Build"],
-      configuration: { ProjectName: "shop-prod-web-release", PrimarySource: "Source" },
+      input_artifacts: ["Build", "Source"],
+      configuration: { ProjectName: "shop-prod-web-release", PrimarySource: "Build" },
     });
     expect(ofType(json, "aws_codebuild_project").map(([, p]) => p.name)).toHaveLength(4);
   });

@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { TerraformOutput } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import {
   AppSecret,
@@ -133,6 +134,8 @@ describe("NextServer", () => {
       name: "live",
       function_version: ref("aws_lambda_function", serverName, "version"),
     });
+    // trafficShift "apply" (the default): every apply moves the alias to the new version.
+    expect(alias.lifecycle).toBeUndefined();
     const [, url] = only("aws_lambda_function_url");
     expect(url).toMatchObject({
       qualifier: ref("aws_lambda_alias", aliasName, "name"),
@@ -187,6 +190,39 @@ describe("NextServer", () => {
     }
   });
 
+  it('with trafficShift "release", creates the alias on the first version and never moves it', () => {
+    const released = server({ trafficShift: "release" });
+    const [[name, fn]] = ofType(released, "aws_lambda_function").filter(
+      ([, f]) => f.function_name === "shop-prod-web-server",
+    ) as [[string, Record<string, any>]];
+    const [[, alias]] = ofType(released, "aws_lambda_alias") as [[string, Record<string, any>]];
+    expect(fn.publish).toBe(true);
+    expect(alias).toMatchObject({
+      name: "live",
+      function_version: ref("aws_lambda_function", name, "version"),
+      lifecycle: { ignore_changes: ["function_version"] },
+    });
+  });
+
+  it("names what a release step moves: the live alias, to the version this apply published", () => {
+    const outputs = synth((stack) => {
+      const next = new NextServer(stack, "Server", {
+        functionName: "shop-prod-web-server",
+        artifact: artifact("server"),
+        network,
+        trafficShift: "release",
+      });
+      expect(next.trafficShift).toBe("release");
+      new TerraformOutput(stack, "release", { value: next.releaseTarget });
+    }) as Synthesized & { output: Record<string, { value: unknown }> };
+    const [name] = ofType(outputs, "aws_lambda_function")[0]!;
+    expect(outputs.output.release!.value).toEqual({
+      functionName: ref("aws_lambda_function", name, "function_name"),
+      alias: "live",
+      version: ref("aws_lambda_function", name, "version"),
+    });
+  });
+
   it("buffers responses when streaming is off", () => {
     const buffered = server({ streaming: false });
     const urls = ofType(buffered, "aws_lambda_function_url");
@@ -199,6 +235,7 @@ describe("NextServer", () => {
     [{ timeoutSec: 120 }, /timeoutSec 120 is not allowed; use a whole number from 3 to 60/],
     [{ memoryMiB: 64 }, /memoryMiB 64 is not allowed/],
     [{ functionName: "x".repeat(70) }, /AWS allows at most 64/],
+    [{ trafficShift: "later" }, /trafficShift "later" is not allowed; use "apply" .* or "release"/],
   ])("refuses %j", (props, message) => {
     expect(() => server(props as Partial<NextServerProps>)).toThrow(ValidationError);
     expect(() => server(props as Partial<NextServerProps>)).toThrow(message);

@@ -11,3 +11,4 @@ export * from "./synthesize";
 export * from "./summary";
 export * from "./policy/policies";
 export * from "./policy/terraform-json";
+export * from "./outputs-reader";

@@ -8,9 +8,14 @@ import { loadConfig, DEFAULT_CONFIG_FILE } from "./config/load";
 import { buildApp } from "./synthesize";
 import { formatSummary, summarize } from "./summary";
 
-const USAGE = `usage: zonke-synth [--env <name>]... [--config <file>] [--out <dir>] [--state local] [--hcl] [--quiet]
+const USAGE = `usage: zonke-synth [--env <name>]... [--app <name>]... [--pipelines-only] [--config <file>]
+                   [--out <dir>] [--state local] [--hcl] [--quiet]
 
   --env      environment to synthesise (repeat for several; default: all; env ZONKE_ENV=dev,prod)
+  --app      only this app's stacks and those of the API it calls (repeat for several; default:
+             every app), so the other apps need not be built
+  --pipelines-only  only the shared stacks and each app's registry and pipeline stacks (what
+             zonke pipeline deploy applies; no app needs to be built)
   --config   config file (default: ${DEFAULT_CONFIG_FILE}; env ZONKE_CONFIG)
   --out      output folder (default: cdktf.out, or $CDKTF_OUTDIR)
   --state    "local" keeps every stack's state in local files, e.g. to plan offline (env ZONKE_STATE)
@@ -22,6 +27,8 @@ function main(argv: string[]): number {
     args: argv,
     options: {
       env: { type: "string", multiple: true },
+      app: { type: "string", multiple: true },
+      "pipelines-only": { type: "boolean", default: false },
       config: { type: "string" },
       out: { type: "string" },
       state: { type: "string" },
@@ -49,6 +56,11 @@ function main(argv: string[]): number {
     environments,
     ...(values.out ? { outdir: values.out } : {}),
     ...(state === "local" ? { stateOverride: "local" as const } : {}),
+    apps: (values.app ?? [])
+      .flatMap((a) => a.split(","))
+      .map((a) => a.trim())
+      .filter(Boolean),
+    pipelinesOnly: values["pipelines-only"],
     // `cdktf synth --hcl` asks through $SYNTH_HCL_OUTPUT.
     hcl: values.hcl || ["true", "1"].includes(process.env.SYNTH_HCL_OUTPUT ?? ""),
   });

@@ -25,6 +25,34 @@ export interface AppResourceNames {
   readonly ecsService: string;
   /** `<project>/<env>/<app>`: the ECR repository of a Django app's image (the pipeline pushes there). */
   readonly imageRepository: string;
+  /** `<project>-<env>-<app>-migrator`: the function the pipeline's Migrate action invokes. */
+  readonly migratorFunction: string;
+  /** `<project>-<env>-<app>-pipeline`: the stack of the app's pipeline in this environment. */
+  readonly pipelineStack: string;
+}
+
+/** Names shared by every app of an environment. */
+export interface EnvironmentResourceNames {
+  /** `<project>-<env>-delivery`: the stack with the source connection and the deploy role. */
+  readonly deliveryStack: string;
+  /** `<project>-<env>`: the CodeStar connection every pipeline of the environment uses. */
+  readonly connection: string;
+  /** `<project>-<env>-deployer`: the role Terraform runs as in the pipelines. */
+  readonly deployRole: string;
+  /** `<project>-<env>-`: every IAM name of the environment starts with it. */
+  readonly iamPrefix: string;
+}
+
+export function environmentResourceNames(
+  project: string,
+  envName: string,
+): EnvironmentResourceNames {
+  return {
+    deliveryStack: `${project}-${envName}-delivery`,
+    connection: `${project}-${envName}`,
+    deployRole: `${project}-${envName}-deployer`,
+    iamPrefix: `${project}-${envName}-`,
+  };
 }
 
 export function appResourceNames(
@@ -41,5 +69,7 @@ export function appResourceNames(
     ecsCluster: prefix,
     ecsService: prefix,
     imageRepository: `${project}/${envName}/${appName}`,
+    migratorFunction: `${prefix}-migrator`,
+    pipelineStack: `${prefix}-pipeline`,
   };
 }

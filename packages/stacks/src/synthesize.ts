@@ -5,9 +5,13 @@ import type { StateBackendConfig } from "@zonke/modules";
 import { ValidationError } from "@zonke/modules";
 import type { LoadedConfig } from "./config/load";
 import { DEFAULT_LOCAL_STATE_DIR, type AppConfig, type ZonkeConfig } from "./config/schema";
-import { findArchitecture } from "./architectures/registry";
+import { findArchitecture, runsFromImage } from "./architectures/registry";
+import { composeImageRegistry } from "./composers/image-registry";
 import { composeNetworkStack } from "./composers/network-stack";
 import { composeStateStack } from "./composers/state-stack";
+import { composeDeliveryStack } from "./composers/delivery-stack";
+import { composePipelineStack } from "./composers/pipeline-stack";
+import { appResourceNames } from "./resource-names";
 import type { DjangoApi, EnvironmentContext } from "./composers/types";
 
 export interface SynthOptions {
@@ -19,6 +23,16 @@ export interface SynthOptions {
   readonly stateOverride?: "local";
   /** Write HCL (`cdk.tf`) instead of JSON (`cdk.tf.json`). @default false */
   readonly hcl?: boolean;
+  /**
+   * Compose only these apps (and the APIs they call, which they are wired to), e.g. to build one
+   * app without the others' packages. @default - every app
+   */
+  readonly apps?: readonly string[];
+  /**
+   * Only what `zonke pipeline deploy` applies: the shared stacks, and each app's registry and
+   * pipeline stacks, without its app stacks (so no app needs to be built first). @default false
+   */
+  readonly pipelinesOnly?: boolean;
 }
 
 export interface SynthesizedStack {
@@ -71,9 +85,21 @@ export function buildApp(loaded: LoadedConfig, options: SynthOptions = {}): Zonk
     add(envName, composeStateStack(context));
     const { stack: networkStack, network } = composeNetworkStack(context);
     add(envName, networkStack);
+    const delivery = composeDeliveryStack(context);
+    add(envName, delivery?.stack);
 
     const apis = new Map<string, DjangoApi>();
-    for (const appConfig of apisFirst(config.apps)) {
+    for (const appConfig of apisFirst(selectApps(config, options))) {
+      if (options.pipelinesOnly) {
+        if (!delivery) continue;
+        const appContext = { ...context, network, appConfig, apis };
+        if (runsFromImage(appConfig)) add(envName, composeImageRegistry(appContext).stack);
+        add(
+          envName,
+          composePipelineStack(appContext, delivery, imageOf(config, envName, appConfig)),
+        );
+        continue;
+      }
       const compose = findArchitecture(appConfig.architecture).compose[appConfig.kind];
       if (!compose) {
         pending.push({
@@ -83,10 +109,40 @@ export function buildApp(loaded: LoadedConfig, options: SynthOptions = {}): Zonk
         });
         continue;
       }
-      for (const stack of compose({ ...context, network, appConfig, apis })) add(envName, stack);
+      const appContext = { ...context, network, appConfig, apis };
+      const appStacks = compose(appContext);
+      for (const stack of appStacks) add(envName, stack);
+      if (delivery) {
+        const image = imageOf(config, envName, appConfig);
+        add(envName, composePipelineStack(appContext, delivery, image));
+      }
     }
   }
   return { app, stacks, pending };
+}
+
+/** The app's image repository, for an app whose pipeline pushes an image. */
+function imageOf(config: ZonkeConfig, envName: string, appConfig: AppConfig) {
+  if (!runsFromImage(appConfig)) return {};
+  const names = appResourceNames(config.project, envName, appConfig.name);
+  const env = config.environments[envName]!;
+  return {
+    imageRepositoryArn: `arn:aws:ecr:${env.region}:${env.account}:repository/${names.imageRepository}`,
+  };
+}
+
+/** The apps asked for and the APIs they call, in config order; all of them when none is named. */
+function selectApps(config: ZonkeConfig, options: SynthOptions): AppConfig[] {
+  const wanted = options.apps ?? [];
+  if (wanted.length === 0) return [...config.apps];
+  const unknown = wanted.filter((name) => !config.apps.some((a) => a.name === name));
+  if (unknown.length > 0) {
+    throw new ValidationError(
+      `unknown app ${unknown.map((n) => `"${n}"`).join(", ")}; the config defines ${config.apps.map((a) => a.name).join(", ")}`,
+    );
+  }
+  const apis = config.apps.filter((a) => wanted.includes(a.name)).flatMap((a) => a.api ?? []);
+  return config.apps.filter((a) => wanted.includes(a.name) || apis.includes(a.name));
 }
 
 /** The apps in config order, except that the APIs front ends name come before everything else. */

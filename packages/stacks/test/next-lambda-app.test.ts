@@ -102,9 +102,11 @@ describe("the Next.js app stack of next-lambda-django-ecs (example-next as web)"
   });
 
   it("outputs what deploy steps need", () => {
+    // release: what the Release stage moves (release.test.ts checks its value).
     expect(Object.keys(dev.output).sort()).toEqual([
       "assets_bucket",
       "distribution_id",
+      "release",
       "secret_arn",
       "server_function",
       "url",

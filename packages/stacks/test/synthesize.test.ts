@@ -9,27 +9,40 @@ describe("synthesising the example config", () => {
 
   it("builds a network stack per environment, a state stack where state is in S3, and app stacks", () => {
     expect(stacks.map((s) => [s.name, s.environment])).toEqual([
+      ["zonke-dev-state", "dev"],
       ["zonke-dev-network", "dev"],
+      ["zonke-dev-delivery", "dev"],
       ["zonke-dev-api-registry", "dev"],
       ["zonke-dev-api", "dev"],
+      ["zonke-dev-api-pipeline", "dev"],
       ["zonke-dev-store-api-registry", "dev"],
       ["zonke-dev-store-api", "dev"],
+      ["zonke-dev-store-api-pipeline", "dev"],
       ["zonke-dev-web", "dev"],
+      ["zonke-dev-web-pipeline", "dev"],
       ["zonke-dev-store-registry", "dev"],
       ["zonke-dev-store", "dev"],
+      ["zonke-dev-store-pipeline", "dev"],
       ["zonke-dev-site-registry", "dev"],
       ["zonke-dev-site", "dev"],
+      ["zonke-dev-site-pipeline", "dev"],
       ["zonke-prod-state", "prod"],
       ["zonke-prod-network", "prod"],
+      ["zonke-prod-delivery", "prod"],
       ["zonke-prod-api-registry", "prod"],
       ["zonke-prod-api", "prod"],
+      ["zonke-prod-api-pipeline", "prod"],
       ["zonke-prod-store-api-registry", "prod"],
       ["zonke-prod-store-api", "prod"],
+      ["zonke-prod-store-api-pipeline", "prod"],
       ["zonke-prod-web", "prod"],
+      ["zonke-prod-web-pipeline", "prod"],
       ["zonke-prod-store-registry", "prod"],
       ["zonke-prod-store", "prod"],
+      ["zonke-prod-store-pipeline", "prod"],
       ["zonke-prod-site-registry", "prod"],
       ["zonke-prod-site", "prod"],
+      ["zonke-prod-site-pipeline", "prod"],
     ]);
   });
 
@@ -47,10 +60,11 @@ describe("synthesising the example config", () => {
     });
   });
 
-  it("keeps dev state local and prod state in the S3 bucket with locking", () => {
-    expect(json["zonke-dev-network"]!.terraform.backend.local!.path).toMatch(
-      /\.zonke\/state\/zonke-dev-network\.tfstate$/,
-    );
+  it("keeps each environment's state in its S3 bucket with locking", () => {
+    expect(json["zonke-dev-network"]!.terraform.backend.s3).toMatchObject({
+      bucket: "zonke-dev-tfstate-111111111111",
+      key: "zonke/zonke-dev-network.tfstate",
+    });
     expect(json["zonke-prod-network"]!.terraform.backend.s3).toEqual({
       bucket: "zonke-prod-tfstate-222222222222",
       key: "zonke/zonke-prod-network.tfstate",
@@ -62,6 +76,7 @@ describe("synthesising the example config", () => {
 
   it("keeps the state stack's own state local: the bucket cannot hold the state that creates it", () => {
     expect(Object.keys(json["zonke-prod-state"]!.terraform.backend)).toEqual(["local"]);
+    expect(Object.keys(json["zonke-dev-state"]!.terraform.backend)).toEqual(["local"]);
   });
 
   it("spreads the prod network over three zones with a NAT gateway in each", () => {
@@ -78,15 +93,21 @@ describe("synth options", () => {
     expect(stacks.map((s) => s.name)).toEqual([
       "zonke-prod-state",
       "zonke-prod-network",
+      "zonke-prod-delivery",
       "zonke-prod-api-registry",
       "zonke-prod-api",
+      "zonke-prod-api-pipeline",
       "zonke-prod-store-api-registry",
       "zonke-prod-store-api",
+      "zonke-prod-store-api-pipeline",
       "zonke-prod-web",
+      "zonke-prod-web-pipeline",
       "zonke-prod-store-registry",
       "zonke-prod-store",
+      "zonke-prod-store-pipeline",
       "zonke-prod-site-registry",
       "zonke-prod-site",
+      "zonke-prod-site-pipeline",
     ]);
   });
 
@@ -114,16 +135,23 @@ describe("synth options", () => {
       fs.rmSync(outdir, { recursive: true, force: true });
     }
     expect(Object.keys(synthConfig(EXAMPLE_CONFIG, { environments: ["dev"] }).json)).toEqual([
+      "zonke-dev-state",
       "zonke-dev-network",
+      "zonke-dev-delivery",
       "zonke-dev-api-registry",
       "zonke-dev-api",
+      "zonke-dev-api-pipeline",
       "zonke-dev-store-api-registry",
       "zonke-dev-store-api",
+      "zonke-dev-store-api-pipeline",
       "zonke-dev-web",
+      "zonke-dev-web-pipeline",
       "zonke-dev-store-registry",
       "zonke-dev-store",
+      "zonke-dev-store-pipeline",
       "zonke-dev-site-registry",
       "zonke-dev-site",
+      "zonke-dev-site-pipeline",
     ]);
   });
 

@@ -4,14 +4,27 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import type { LoadedConfig } from "@zonke/stacks";
 import type { PlanCommand } from "../args";
+import { deployRoleArn, roleAccount, terraformEnvironment } from "../aws/deploy-role";
+import { digestFile, readDigest } from "../build/digest";
+import { displayPath, shellLine, stepLine } from "../build/shell";
 import { UsageError } from "../errors";
 import type { StackPlan } from "./model";
 import { readPlanDir } from "./plan-files";
-import { planStacks } from "./planner";
+import { planStacks, planStepsOf, type BuiltImage } from "./planner";
 import { renderPlanMarkdown, renderPlanText } from "./render";
-import { isSelected, loadSelectedConfig, synthesise } from "./stacks";
-import { findTerraform } from "./terraform";
+import {
+  composedStacks,
+  isSelected,
+  loadSelectedConfig,
+  readSynthesised,
+  stackOwner,
+  synthesise,
+  type Selection,
+  type SynthesisedStack,
+} from "./stacks";
+import { findTerraform, type Terraform } from "./terraform";
 
 export interface PlanIo {
   readonly out: (text: string) => void;
@@ -32,7 +45,8 @@ export async function runPlan(
   options: PlanRunOptions,
 ): Promise<number> {
   const outFile = command.out === undefined ? undefined : checkOutFile(command.out, options.cwd);
-  const selection = { environments: command.environments, apps: command.apps };
+  if (command.dryRun) return dryRun(command, io, options);
+  const selection = selectionOf(command);
   const { plans, notes } =
     command.plansDir !== undefined
       ? fromPlanFiles(command.plansDir, command, options)
@@ -90,8 +104,8 @@ function fromPlanFiles(
   options: PlanRunOptions,
 ): { plans: StackPlan[]; notes: readonly string[] } {
   const files = readPlanDir(dir, options.cwd);
-  const selection = { environments: command.environments, apps: command.apps };
-  if (selection.environments.length === 0 && selection.apps.length === 0) {
+  const selection = selectionOf(command);
+  if (selection.environments.length === 0 && selection.apps.length === 0 && !command.skipPipeline) {
     return { plans: files, notes: [] };
   }
   // Choosing by environment or app needs the config: the project's name and the apps'.
@@ -105,28 +119,174 @@ function fromPlanFiles(
   return { plans, notes: [] };
 }
 
+function selectionOf(command: PlanCommand): Selection {
+  return {
+    environments: command.environments,
+    apps: command.apps,
+    skipPipeline: command.skipPipeline,
+  };
+}
+
 async function fromTerraform(
   command: PlanCommand,
   io: PlanIo,
   options: PlanRunOptions,
 ): Promise<{ plans: StackPlan[]; notes: readonly string[] }> {
-  const selection = { environments: command.environments, apps: command.apps };
+  const selection = selectionOf(command);
   const loaded = loadSelectedConfig(command.config, selection, options.cwd);
   // Before synth: a missing Terraform is found in a moment, not after a minute's work.
-  const terraform = findTerraform(options.env, options.cwd);
+  const found = findTerraform(options.env, options.cwd);
   const outdir = path.resolve(options.cwd, "cdktf.out");
-  const { stacks, notes } = synthesise(loaded, selection, outdir);
+  const { stacks, notes } = command.synth
+    ? synthesise(loaded, selection, outdir)
+    : readSynthesised(loaded, selection, outdir, options.cwd);
   if (stacks.length === 0) {
     throw new UsageError(`no stacks to plan for ${describeSelection(command)}`);
   }
-  io.err(`planning ${stacks.length} stacks with ${terraform.cli}`);
+  const builtImages = imagesBuilt(loaded, stacks, options.cwd);
+  const terraformFor = await terraformByEnvironment(found, loaded, stacks);
+  io.err(`planning ${stacks.length} stacks with ${found.cli}`);
   const plans = await planStacks(stacks, {
-    terraform,
+    terraform: found,
+    terraformFor: (stack) => terraformFor.get(stack.environment) ?? found,
+    builtImages,
     jsonDir: path.join(outdir, "plans"),
     progress: io.err,
     ...(options.terraformOverride ? { overrideFile: options.terraformOverride } : {}),
   });
   return { plans, notes };
+}
+
+/**
+ * The images `zonke build` pushed for the stacks' apps (`.zonke/images/<env>/<app>.digest`), by
+ * stack name. A digest file that holds something else stops the plan (exit 2).
+ */
+export function imagesBuilt(
+  loaded: LoadedConfig,
+  stacks: readonly SynthesisedStack[],
+  cwd: string,
+): Map<string, BuiltImage> {
+  const images = new Map<string, BuiltImage>();
+  for (const stack of stacks) {
+    const owner = stackOwner(stack.name, loaded.config);
+    if (owner.app === undefined || owner.part !== undefined) continue;
+    const file = digestFile(loaded.root, stack.environment, owner.app);
+    const shown = displayPath(file, cwd);
+    const digest = readDigest(file, shown);
+    if (digest !== undefined) images.set(stack.name, { digest, file: shown });
+  }
+  return images;
+}
+
+/**
+ * Terraform for each environment: as the deploy role ($ZONKE_DEPLOY_ROLE_ARN, assumed in the
+ * environment's region) when set, which must be a role of the environment's account.
+ */
+async function terraformByEnvironment(
+  found: Terraform,
+  loaded: LoadedConfig,
+  stacks: readonly SynthesisedStack[],
+): Promise<Map<string, Terraform>> {
+  const byEnvironment = new Map<string, Terraform>();
+  for (const environment of new Set(stacks.map((s) => s.environment))) {
+    checkDeployRoleAccount(found.env, loaded, environment);
+    const { region } = loaded.config.environments[environment]!;
+    byEnvironment.set(environment, {
+      ...found,
+      env: await terraformEnvironment(found.env, region),
+    });
+  }
+  return byEnvironment;
+}
+
+/** $ZONKE_DEPLOY_ROLE_ARN, when set, must be a role of the environment's account. */
+export function checkDeployRoleAccount(
+  env: NodeJS.ProcessEnv,
+  loaded: LoadedConfig,
+  environment: string,
+): string | undefined {
+  const roleArn = deployRoleArn(env);
+  if (roleArn === undefined) return undefined;
+  const { account } = loaded.config.environments[environment]!;
+  if (roleAccount(roleArn) !== account) {
+    throw new UsageError(
+      `ZONKE_DEPLOY_ROLE_ARN is a role of account ${roleAccount(roleArn)}, but environment ${environment} deploys to account ${account} (${path.basename(loaded.file)})`,
+    );
+  }
+  return roleArn;
+}
+
+/**
+ * `zonke plan --dry-run`: the same checks as a plan (arguments, config, the selection), then each
+ * step it would take (with --no-synth, for the stacks a build synthesises), and nothing else: no Terraform
+ * (not even to find it), no AWS, no file written (synthesis is composed in memory only).
+ */
+function dryRun(command: PlanCommand, io: PlanIo, options: PlanRunOptions): number {
+  const selection = selectionOf(command);
+  const loaded = loadSelectedConfig(command.config, selection, options.cwd);
+  const outdir = path.resolve(options.cwd, "cdktf.out");
+  const shown = (file: string) => displayPath(file, options.cwd);
+  let stacks: readonly SynthesisedStack[];
+  if (command.synth) {
+    stacks = composedStacks(loaded, selection, outdir);
+    const envs = selection.environments.length > 0 ? selection.environments : [];
+    io.out(
+      `${stepLine(
+        [
+          "npx",
+          "zonke-synth",
+          ...envs.flatMap((env) => ["--env", env]),
+          ...(command.config ? ["--config", command.config] : []),
+          "--out",
+          shown(outdir),
+          "--quiet",
+        ],
+        "in process, with @zonke/stacks",
+      )}
+`,
+    );
+  } else {
+    // What `zonke build` synthesises for the selection: a dry run of a pipeline comes before its
+    // build, so cdktf.out cannot be checked yet.
+    stacks = composedStacks(loaded, selection, outdir);
+    io.err(
+      `note: --no-synth --dry-run: the stacks zonke build synthesises for this selection; ${shown(outdir)} itself is not read`,
+    );
+  }
+  if (stacks.length === 0) {
+    throw new UsageError(`no stacks to plan for ${describeSelection(command)}`);
+  }
+  const builtImages = imagesBuilt(loaded, stacks, options.cwd);
+  for (const environment of new Set(stacks.map((s) => s.environment))) {
+    const roleArn = checkDeployRoleAccount(options.env, loaded, environment);
+    if (roleArn) {
+      io.out(
+        `${stepLine(
+          `aws sts assume-role --role-arn ${roleArn} --role-session-name zonke-<unique> --region ${loaded.config.environments[environment]!.region}`,
+          `Terraform of ${environment} runs as this role`,
+        )}
+`,
+      );
+    }
+  }
+  for (const stack of stacks) {
+    const built = builtImages.get(stack.name);
+    const { steps, redirect } = planStepsOf(stack, {
+      shown: shown(stack.dir),
+      jsonFile: path.join(outdir, "plans", `${stack.name}.json`),
+      env: options.env,
+      ...(built ? { built } : {}),
+    });
+    steps.forEach((words, index) => {
+      const last = index === steps.length - 1;
+      io.out(`+ ${shellLine(words)}${last ? ` > ${shellLine([shown(redirect)])}` : ""}
+`);
+    });
+  }
+  io.err(
+    `dry run: ${stacks.length} stack${stacks.length === 1 ? "" : "s"} would be planned; nothing was run or written`,
+  );
+  return 0;
 }
 
 function describeSelection(command: PlanCommand): string {

@@ -11,6 +11,29 @@ import { runTerraform, terraformErrors, type Terraform, type TerraformResult } f
 /** The plan file in each stack's folder. */
 export const PLAN_FILE = "zonke.tfplan";
 
+/** The Terraform commands a stack's plan takes (shared by the real run and `--dry-run`). */
+export const INIT_ARGS = ["init", "-input=false", "-no-color"] as const;
+export const SHOW_PLAN_ARGS = ["show", "-json", PLAN_FILE] as const;
+export function planArgs(variableArgs: readonly string[], lock: boolean): string[] {
+  return [
+    "plan",
+    "-input=false",
+    // A review plan writes nothing to the state, so it takes no lock: it never holds up a deploy.
+    // A plan that will be applied takes it, so that nobody changes the state in between.
+    ...(lock ? [] : ["-lock=false"]),
+    "-no-color",
+    `-out=${PLAN_FILE}`,
+    ...variableArgs,
+  ];
+}
+
+/** An image `zonke build` pushed for a stack's app (`.zonke/images/<env>/<app>.digest`). */
+export interface BuiltImage {
+  readonly digest: string;
+  /** The digest file as the user would type it. */
+  readonly file: string;
+}
+
 /** The variable the pipeline sets to the image it built (packages/stacks image-digest.ts). */
 const IMAGE_DIGEST_VARIABLE = "image_digest";
 const PLACEHOLDER_DIGEST = `sha256:${"0".repeat(64)}`;
@@ -27,6 +50,12 @@ export interface PlannerOptions {
   readonly concurrency?: number;
   /** Tests only: a Terraform override file copied into every stack before init. */
   readonly overrideFile?: string;
+  /** Terraform for each stack (e.g. as each environment's deploy role). @default `terraform` */
+  readonly terraformFor?: (stack: SynthesisedStack) => Terraform;
+  /** Images just built, by stack name: planned with these instead of the deployed image. */
+  readonly builtImages?: ReadonlyMap<string, BuiltImage>;
+  /** Take the state lock (a plan that will be applied). @default false (a review plan) */
+  readonly lock?: boolean;
 }
 
 /**
@@ -40,10 +69,8 @@ export async function planStacks(
 ): Promise<StackPlan[]> {
   fs.mkdirSync(options.jsonDir, { recursive: true });
   let initQueue: Promise<unknown> = Promise.resolve();
-  const initOneAtATime = (dir: string) => {
-    const init = initQueue.then(() =>
-      runTerraform(options.terraform, dir, ["init", "-input=false", "-no-color"]),
-    );
+  const initOneAtATime = (terraform: Terraform, dir: string) => {
+    const init = initQueue.then(() => runTerraform(terraform, dir, INIT_ARGS));
     initQueue = init;
     return init;
   };
@@ -68,9 +95,9 @@ export async function planStacks(
 async function planStack(
   stack: SynthesisedStack,
   options: PlannerOptions,
-  init: (dir: string) => Promise<TerraformResult>,
+  init: (terraform: Terraform, dir: string) => Promise<TerraformResult>,
 ): Promise<StackPlan> {
-  const { terraform } = options;
+  const terraform = options.terraformFor?.(stack) ?? options.terraform;
   const jsonFile = path.join(options.jsonDir, `${stack.name}.json`);
   fs.rmSync(jsonFile, { force: true });
   if (options.overrideFile) {
@@ -81,22 +108,22 @@ async function planStack(
     error: `terraform ${step} failed:\n${terraformErrors(result)}`,
   });
 
-  const initResult = await init(stack.dir);
+  const initResult = await init(terraform, stack.dir);
   if (!initResult.ok) return failed("init", initResult);
 
-  const { args: variableArgs, notes } = await imageDigest(stack, terraform);
-  const plan = await runTerraform(terraform, stack.dir, [
-    "plan",
-    "-input=false",
-    // A review plan writes nothing to the state, so it takes no lock: it never holds up a deploy.
-    "-lock=false",
-    "-no-color",
-    `-out=${PLAN_FILE}`,
-    ...variableArgs,
-  ]);
+  const { args: variableArgs, notes } = await imageDigest(
+    stack,
+    terraform,
+    options.builtImages?.get(stack.name),
+  );
+  const plan = await runTerraform(
+    terraform,
+    stack.dir,
+    planArgs(variableArgs, options.lock ?? false),
+  );
   if (!plan.ok) return { ...failed("plan", plan), notes };
 
-  const shown = await runTerraform(terraform, stack.dir, ["show", "-json", PLAN_FILE]);
+  const shown = await runTerraform(terraform, stack.dir, SHOW_PLAN_ARGS);
   if (!shown.ok) return { ...failed("show", shown), notes };
   try {
     const parsed = parsePlan(JSON.parse(shown.stdout));
@@ -110,15 +137,26 @@ async function planStack(
 
 /**
  * A stack that deploys an image by digest declares the `image_digest` variable, which the
- * pipeline sets to the image it built. A review plan uses, in order: `TF_VAR_image_digest` if set;
- * the digest the stack runs now (from its state), so the plan shows no image change; for a stack
- * never deployed, a placeholder (the image the pipeline builds is not known before it runs).
+ * pipeline sets to the image it built. A plan uses, in order: the image `zonke build` just pushed
+ * for the stack's app (`.zonke/images/<env>/<app>.digest`: the release the pipeline plans);
+ * `TF_VAR_image_digest` if set; the digest the stack runs now (from its state), so that a review
+ * plan shows no image change; for a stack never deployed, a placeholder (the image the pipeline
+ * builds is not known before it runs).
  */
 async function imageDigest(
   stack: SynthesisedStack,
   terraform: Terraform,
+  built: BuiltImage | undefined,
 ): Promise<{ args: string[]; notes: string[] }> {
   if (!declaresRequiredVariable(stack, IMAGE_DIGEST_VARIABLE)) return { args: [], notes: [] };
+  if (built) {
+    return {
+      args: ["-var", `${IMAGE_DIGEST_VARIABLE}=${built.digest}`],
+      notes: [
+        `planned with the image zonke build pushed (${built.digest.slice(0, 19)}…, ${built.file})`,
+      ],
+    };
+  }
   if (terraform.env[`TF_VAR_${IMAGE_DIGEST_VARIABLE}`]) {
     return { args: [], notes: [`${IMAGE_DIGEST_VARIABLE} from TF_VAR_${IMAGE_DIGEST_VARIABLE}`] };
   }
@@ -138,9 +176,51 @@ async function imageDigest(
   };
 }
 
+/**
+ * The Terraform steps `planStacks` takes for `stack`, as shown by `zonke plan --dry-run`: `shown`
+ * is the stack's folder as the user would type it, `jsonFile` where the plan's JSON is kept.
+ */
+export function planStepsOf(
+  stack: SynthesisedStack,
+  options: {
+    readonly shown: string;
+    readonly jsonFile: string;
+    readonly env: NodeJS.ProcessEnv;
+    readonly built?: BuiltImage;
+    readonly lock?: boolean;
+  },
+): { steps: string[][]; redirect: string } {
+  const terraform = (args: readonly string[]) => ["terraform", `-chdir=${options.shown}`, ...args];
+  const steps = [terraform(INIT_ARGS)];
+  let variableArgs: string[] = [];
+  if (declaresRequiredVariable(stack, IMAGE_DIGEST_VARIABLE)) {
+    if (options.built) {
+      variableArgs = ["-var", `${IMAGE_DIGEST_VARIABLE}=${options.built.digest}`];
+    } else if (!options.env[`TF_VAR_${IMAGE_DIGEST_VARIABLE}`]) {
+      steps.push(terraform(["show", "-json"]));
+      variableArgs = [
+        "-var",
+        `${IMAGE_DIGEST_VARIABLE}=<the digest it runs now, else ${PLACEHOLDER_DIGEST}>`,
+      ];
+    }
+  }
+  steps.push(terraform(planArgs(variableArgs, options.lock ?? false)));
+  steps.push(terraform(SHOW_PLAN_ARGS));
+  return { steps, redirect: options.jsonFile };
+}
+
+/** Whether the synthesised stack declares `image_digest` (it runs an image by digest). */
+export function declaresImageDigest(stack: SynthesisedStack): boolean {
+  return declaresRequiredVariable(stack, IMAGE_DIGEST_VARIABLE);
+}
+
 function declaresRequiredVariable(stack: SynthesisedStack, name: string): boolean {
   try {
-    const json = JSON.parse(fs.readFileSync(path.join(stack.dir, "cdk.tf.json"), "utf8")) as {
+    const json = (
+      stack.json
+        ? stack.json()
+        : JSON.parse(fs.readFileSync(path.join(stack.dir, "cdk.tf.json"), "utf8"))
+    ) as {
       variable?: Record<string, { default?: unknown }>;
     };
     const variable = json.variable?.[name];

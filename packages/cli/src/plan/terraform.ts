@@ -62,11 +62,21 @@ export function findTerraform(env: NodeJS.ProcessEnv, cwd: string): Terraform {
   );
 }
 
-/** `terraform <args>` in `cwd`; never throws (a failure to start is a failed result). */
+/** Receives Terraform's output as it runs (e.g. to show a long apply in a CI log). */
+export interface TerraformStreams {
+  readonly stdout?: (chunk: Buffer) => void;
+  readonly stderr?: (chunk: Buffer) => void;
+}
+
+/**
+ * `terraform <args>` in `cwd`; never throws (a failure to start is a failed result). The result
+ * holds everything Terraform printed; `streams` also get it chunk by chunk as it comes.
+ */
 export function runTerraform(
   terraform: Terraform,
   cwd: string,
   args: readonly string[],
+  streams: TerraformStreams = {},
 ): Promise<TerraformResult> {
   return new Promise((resolve) => {
     const child = spawn(terraform.cli, [...args], {
@@ -76,8 +86,14 @@ export function runTerraform(
     });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
-    child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
-    child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout.push(chunk);
+      streams.stdout?.(chunk);
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr.push(chunk);
+      streams.stderr?.(chunk);
+    });
     child.once("error", (error) =>
       resolve({
         ok: false,

@@ -1,6 +1,7 @@
 import type { Construct } from "constructs";
 import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { ValidationError } from "../core/errors";
+import type { LambdaMigrationTarget } from "./migrator";
 import { ServerFunction, type ServerOptions } from "./server-function";
 
 export interface DjangoLambdaProps extends ServerOptions {
@@ -30,11 +31,14 @@ export interface DjangoLambdaProps extends ServerOptions {
  * ServerFunction. Buffered responses: WSGI answers whole. Django is set up at init, so warm
  * instances serve without import cost. A second function from the same image runs management
  * commands (the Migrator's `migrate`) with a 15-minute timeout, which the web function, bound by
- * CloudFront's 60 s, cannot have.
+ * CloudFront's 60 s, cannot have. The manage function has no alias: the migrator runs the version
+ * each apply publishes, whatever `trafficShift` says about the web function's alias.
  */
 export class DjangoLambda extends ServerFunction {
   /** Runs management commands (published on every deploy so the migrator runs the new code). */
   readonly manageFunction: LambdaFunction;
+  /** What the Migrator needs: the manage function, and the version this apply publishes. */
+  readonly migrationTarget: LambdaMigrationTarget;
 
   constructor(scope: Construct, id: string, props: DjangoLambdaProps) {
     if (!/@sha256:[0-9a-f]{64}$/.test(props.imageUri) && !props.imageUri.includes("${")) {
@@ -63,5 +67,11 @@ export class DjangoLambda extends ServerFunction {
       timeoutSec: 900,
       publish: true,
     }).function;
+    this.migrationTarget = {
+      kind: "lambda",
+      functionArn: this.manageFunction.arn,
+      functionName: this.manageFunction.functionName,
+      version: this.manageFunction.version,
+    };
   }
 }

@@ -17,6 +17,7 @@ import { validateServiceProps } from "./ecs/service-validation";
 import { EcsServiceAutoscaling, type EcsServiceScalingOptions } from "./ecs/service-scaling";
 import { EcsTaskRoles } from "./ecs/task-roles";
 import type { EcsMigrationTarget } from "./migrator";
+import { resolveTrafficShift, type EcsReleaseTarget, type TrafficShift } from "./traffic-shift";
 
 export type { EcsContainerHealthCheck } from "./ecs/container-definition";
 export type { EcsServiceScalingOptions } from "./ecs/service-scaling";
@@ -127,6 +128,21 @@ export interface EcsServiceProps {
   readonly logRetentionDays?: number;
   /** KMS key for the log group. @default - CloudWatch Logs' own encryption */
   readonly logsKmsKeyArn?: string;
+  /**
+   * Who moves the service to the task definition revision an apply registers.
+   *
+   * - `"apply"`: the apply itself starts the rolling deployment of the new revision. For deploys
+   *   with plain Terraform.
+   * - `"release"`: the service is created on the first revision and Terraform then ignores its
+   *   `task_definition` (as it ignores `desired_count`): later applies register revisions without
+   *   deploying them. A release step deploys one (`UpdateService` with `releaseTarget`) when it is
+   *   ready, e.g. after the migrations ran as a task of it; until then the running tasks keep
+   *   serving. Revisions are then never deregistered by Terraform (`skip_destroy`), so the running
+   *   tasks' revision, and any to roll back to, stay available. zonke's pipeline uses this.
+   *
+   * @default "apply"
+   */
+  readonly trafficShift?: TrafficShift;
 }
 
 const TMP_VOLUME = "tmp";
@@ -146,7 +162,9 @@ const EXECUTE_COMMAND_PATHS = ["/managed-agents", "/var/lib/amazon/ssm", "/var/l
  * Spot or the cluster's EC2 instances).
  *
  * The migrator runs the same task definition with its command overridden (`migrationTarget`,
- * `containerName`, `subnetIds`, `securityGroupId`, `runTaskCapacityProvider`).
+ * `containerName`, `subnetIds`, `securityGroupIds`, `runTaskCapacityProvider`). With
+ * `trafficShift: "release"` the apply only registers the new revision; a release step deploys it
+ * (`releaseTarget`).
  */
 export class EcsService extends Construct {
   readonly service: EcsServiceResource;
@@ -158,7 +176,10 @@ export class EcsService extends Construct {
   readonly serviceName: string;
   readonly clusterArn: string;
   readonly clusterName: string;
+  /** The tasks' own group (the one the load balancer and the database admit). */
   readonly securityGroupId: string;
+  /** Every group the tasks join: their own, then `network.extraSecurityGroupIds`. */
+  readonly securityGroupIds: readonly string[];
   readonly subnetIds: readonly string[];
   readonly containerName: string;
   readonly containerPort: number;
@@ -173,14 +194,26 @@ export class EcsService extends Construct {
   readonly logStreamPrefix = "ecs";
   /** The provider a one-off task (RunTask) should use; undefined means launch type FARGATE. */
   readonly runTaskCapacityProvider?: string;
-  /** What the Migrator construct needs to run this task family and pass exactly its roles. */
+  /**
+   * What the Migrator construct needs to run the revision this apply registers as a one-off task,
+   * like the service's (same subnets, groups and capacity), with exactly its roles.
+   */
   readonly migrationTarget: EcsMigrationTarget;
+  /** Who deploys new revisions (`trafficShift`, default filled in). */
+  readonly trafficShift: TrafficShift;
+  /**
+   * What a release step deploys: the service, to the revision this apply registered. With
+   * `trafficShift: "apply"` the apply has deployed it already.
+   */
+  readonly releaseTarget: EcsReleaseTarget;
 
   constructor(scope: Construct, id: string, props: EcsServiceProps) {
     super(scope, id);
     const resolved = validateServiceProps(props);
     const { cluster, network } = props;
     this.serviceName = physicalName("ecsService", [props.serviceName]);
+    this.trafficShift = resolveTrafficShift(`ECS service ${this.serviceName}`, props.trafficShift);
+    const releaseMovesTraffic = this.trafficShift === "release";
     this.clusterArn = cluster.clusterArn;
     this.clusterName = cluster.clusterName;
     this.subnetIds = [...network.subnetIds];
@@ -260,6 +293,9 @@ export class EcsService extends Construct {
       // No host path: scratch space on the task's own storage, gone when the task stops.
       volume: writable.map((mount) => ({ name: mount.volume })),
       containerDefinitions: JSON.stringify([container]),
+      // A new revision replaces this resource; the old one stays registered: its tasks keep
+      // serving until the release step moves the service, and a rollback can return to it.
+      ...(releaseMovesTraffic ? { skipDestroy: true } : {}),
     });
     this.taskDefinitionArn = this.taskDefinition.arn;
 
@@ -287,6 +323,7 @@ export class EcsService extends Construct {
       lifecycle: { createBeforeDestroy: true },
     });
     this.securityGroupId = securityGroup.id;
+    this.securityGroupIds = [securityGroup.id, ...(network.extraSecurityGroupIds ?? [])];
 
     this.service = new EcsServiceResource(this, "Service", {
       name: this.serviceName,
@@ -296,7 +333,7 @@ export class EcsService extends Construct {
       capacityProviderStrategy: cluster.capacityProviderStrategy.map((share) => ({ ...share })),
       networkConfiguration: {
         subnets: [...network.subnetIds],
-        securityGroups: [securityGroup.id, ...(network.extraSecurityGroupIds ?? [])],
+        securityGroups: [...this.securityGroupIds],
         assignPublicIp: false,
       },
       loadBalancer: [
@@ -315,8 +352,13 @@ export class EcsService extends Construct {
       enableExecuteCommand: executeCommand,
       propagateTags: "SERVICE",
       enableEcsManagedTags: true,
-      // Application Auto Scaling owns the count after the first apply.
-      lifecycle: { ignoreChanges: ["desired_count"] },
+      // Application Auto Scaling owns the count after the first apply; with trafficShift
+      // "release", the release step owns the revision.
+      lifecycle: {
+        ignoreChanges: releaseMovesTraffic
+          ? ["desired_count", "task_definition"]
+          : ["desired_count"],
+      },
       dependsOn: [
         ...this.roles.policies,
         ...(cluster.capacityProvidersAttached ? [cluster.capacityProvidersAttached] : []),
@@ -340,6 +382,20 @@ export class EcsService extends Construct {
       taskDefinitionFamily: this.taskDefinitionFamily,
       passRoleArns: [this.taskRoleArn, this.executionRoleArn],
       logGroupName: this.logGroupName,
+      logStreamPrefix: this.logStreamPrefix,
+      taskDefinitionArn: this.taskDefinitionArn,
+      containerName: this.containerName,
+      subnetIds: this.subnetIds,
+      securityGroupIds: this.securityGroupIds,
+      ...(this.runTaskCapacityProvider !== undefined
+        ? { runTaskCapacityProvider: this.runTaskCapacityProvider }
+        : {}),
+    };
+    this.releaseTarget = {
+      cluster: this.clusterName,
+      service: this.serviceName,
+      taskDefinitionArn: this.taskDefinitionArn,
+      containerName: this.containerName,
     };
   }
 }

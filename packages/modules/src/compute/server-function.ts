@@ -11,7 +11,10 @@ import { allowDistributionToInvoke, functionUrlDomainName } from "./function-url
 import type { LambdaArtifact } from "./lambda-artifact";
 import type { ContainerImageCode } from "./artifact-function";
 import { secretReadStatements } from "./secret-access";
+import { resolveTrafficShift, type LambdaReleaseTarget, type TrafficShift } from "./traffic-shift";
 import { lambdaSecretEnvironment, type SecretSource } from "../storage/secret-wiring";
+
+export type { EcsReleaseTarget, LambdaReleaseTarget, TrafficShift } from "./traffic-shift";
 
 export interface ServerNetwork {
   readonly region: string;
@@ -52,6 +55,20 @@ export interface ServerOptions {
   readonly logRetentionDays?: number;
   /** KMS key for the log group. @default - CloudWatch Logs' own encryption */
   readonly logsKmsKeyArn?: string;
+  /**
+   * Who moves the `live` alias to the version an apply publishes.
+   *
+   * - `"apply"`: the apply itself, so viewers get the new code as soon as Terraform is done. For
+   *   deploys with plain Terraform.
+   * - `"release"`: the alias is created on the first published version and Terraform then ignores
+   *   its `function_version`: later applies publish versions without moving it. A release step
+   *   moves it (`UpdateAlias` with `releaseTarget`) when the new version is ready, e.g. after the
+   *   migrations ran on it; until then the previous version keeps serving. zonke's pipeline uses
+   *   this. Switching an existing function to it leaves the alias where the last apply put it.
+   *
+   * @default "apply"
+   */
+  readonly trafficShift?: TrafficShift;
 }
 
 export interface ServerFunctionProps extends ServerOptions {
@@ -74,8 +91,9 @@ export const LIVE_ALIAS = "live";
  * with AWS_IAM auth, which only the CloudFront distribution allowed by `allowDistribution` can
  * call.
  *
- * Every deploy publishes a version and moves the `live` alias to it; the Function URL belongs to
- * the alias, so the warmer and the viewers reach the same instances.
+ * Every deploy publishes a version; the `live` alias serves it, moved by the apply or, with
+ * `trafficShift: "release"`, by a release step (`releaseTarget`). The Function URL belongs to the
+ * alias, so the warmer and the viewers reach the same instances.
  *
  * Requests with a body must carry `x-amz-content-sha256` to pass OAC: the Cdn's edge signer
  * (Lambda@Edge, bodies up to 1 MB) adds it. A secret-origin-header mode was left out on purpose:
@@ -90,10 +108,18 @@ export class ServerFunction extends Construct {
   readonly urlDomainName: string;
   readonly securityGroupId: string;
   readonly roleName: string;
+  /** Who moves the alias (`trafficShift`, default filled in). */
+  readonly trafficShift: TrafficShift;
+  /**
+   * What a release step moves: the alias, to the version this apply published. With
+   * `trafficShift: "apply"` the apply has moved it already.
+   */
+  readonly releaseTarget: LambdaReleaseTarget;
 
   constructor(scope: Construct, id: string, props: ServerFunctionProps) {
     super(scope, id);
     validate(props);
+    this.trafficShift = resolveTrafficShift(`server ${props.functionName}`, props.trafficShift);
     const { network } = props;
     const securityGroup = new SecurityGroup(this, "SecurityGroup", {
       name: physicalName("securityGroup", [props.functionName]),
@@ -133,7 +159,16 @@ export class ServerFunction extends Construct {
       functionName: this.function.functionName,
       functionVersion: this.function.version,
       description: "The version that serves traffic",
+      // Created on the first version; from then on the release step moves it, not Terraform.
+      ...(this.trafficShift === "release"
+        ? { lifecycle: { ignoreChanges: ["function_version"] } }
+        : {}),
     });
+    this.releaseTarget = {
+      functionName: this.function.functionName,
+      alias: LIVE_ALIAS,
+      version: this.function.version,
+    };
     this.functionUrl = new LambdaFunctionUrl(this, "Url", {
       functionName: this.function.functionName,
       qualifier: this.alias.name,

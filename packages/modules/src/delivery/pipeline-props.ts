@@ -100,7 +100,8 @@ export interface PipelineMigrationProps {
    * The action's UserParameters (see packages/lambdas/migrator/README.md): an object or its JSON,
    * at most 1000 characters. Values may name variables of earlier actions, e.g.
    * `{"kind":"lambda","functionName":"shop-prod-api","qualifier":"#{DeployVariables.MANAGE_VERSION}"}`
-   * where the deploy buildspec lists `MANAGE_VERSION` under `env.exported-variables`.
+   * where the deploy buildspec lists `MANAGE_VERSION` under `env.exported-variables`; or the
+   * whole value may be one variable, e.g. `#{DeployVariables.MIGRATION_PARAMETERS}`.
    */
   readonly userParameters: Readonly<Record<string, unknown>> | string;
 }
@@ -132,6 +133,13 @@ export interface PipelineProps {
   /** Moves traffic to the new version, after the migrations succeeded. */
   readonly release: PipelineStageProps;
   /**
+   * An UpdatePipeline stage between Source and Build that applies the pipeline's own stack, so
+   * that a change to the pipeline in the repository reaches it. Its role may assume the deploy
+   * role and start and stop this pipeline's executions (to restart on the new definition).
+   * @default - no UpdatePipeline stage: the pipeline changes only when someone applies its stack
+   */
+  readonly selfUpdate?: PipelineStageProps;
+  /**
    * Run the migrator between Deploy and Release.
    * @default - no Migrate stage (an app without a database)
    */
@@ -146,8 +154,13 @@ export interface PipelineProps {
    * trust policy must name their roles (`terraformRoleArns`).
    */
   readonly deployRoleArn: string;
-  /** Where Terraform keeps state: Plan, Deploy and Release may read and write its key prefix. */
-  readonly terraformState: S3StateBackend;
+  /**
+   * Where Terraform keeps state: Plan, Deploy and Release may read and write its key prefix, for
+   * a backend that uses the stage's own credentials.
+   * @default - the stages get no state access: Terraform reaches the state as the deploy role
+   * (zonke's CLI runs all of Terraform as `$ZONKE_DEPLOY_ROLE_ARN`)
+   */
+  readonly terraformState?: S3StateBackend;
   /**
    * The KMS key the state objects are encrypted with: the state bucket's default key
    * (`StateBucket.kmsKey`) when `terraformState.kmsKeyArn` is not set. Plan, Deploy and Release

@@ -11,6 +11,7 @@ import type { PipelineApprovalProps, PipelineSourceProps } from "./pipeline-prop
  */
 export const ACTION_NAMESPACES = {
   Source: "SourceVariables",
+  UpdatePipeline: "UpdatePipelineVariables",
   Build: "BuildVariables",
   Plan: "PlanVariables",
   Deploy: "DeployVariables",
@@ -26,7 +27,17 @@ export const NAMESPACES_BEFORE_MIGRATE = [
   "codepipeline",
 ];
 
+/**
+ * What every build is told about the run it belongs to (besides CodeBuild's own CODEBUILD_*
+ * variables, e.g. CODEBUILD_RESOLVED_SOURCE_VERSION, the commit).
+ */
+export const RUN_VARIABLES = {
+  pipelineName: "ZONKE_PIPELINE_NAME",
+  executionId: "ZONKE_PIPELINE_EXECUTION_ID",
+} as const;
+
 export interface StageWiring {
+  readonly pipelineName: string;
   readonly connectionArn: string;
   readonly source: PipelineSourceProps;
   readonly projectNames: {
@@ -34,20 +45,30 @@ export interface StageWiring {
     readonly plan: string;
     readonly deploy: string;
     readonly release: string;
+    /** The UpdatePipeline stage's project, when the pipeline updates itself. */
+    readonly selfUpdate?: string;
   };
   readonly approval?: PipelineApprovalProps;
   readonly migration?: { readonly functionName: string; readonly userParameters: string };
 }
 
 /**
- * The stages, in the only order that never serves new code on an old schema: Source, Build,
+ * The stages, in the only order that never serves new code on an old schema: Source,
+ * [UpdatePipeline: apply the pipeline's own stack, restarting on a new definition], Build,
  * Plan, [Approval], Deploy (apply the saved plan; new versions exist, traffic has not moved),
  * Migrate (a failure stops the execution here, the old version still serving), Release (move
- * traffic). Every build clones the commit (`CODEBUILD_CLONE_REF`) as its primary source and gets
- * the earlier stages' outputs: `Build` (the built app) and `Plan` (the saved plan).
+ * traffic). UpdatePipeline and Build work in a clone of the commit (`CODEBUILD_CLONE_REF`); Plan
+ * and Release in the `Build` artifact (the built workspace), Deploy in `Plan`'s (the workspace
+ * with the saved plan); the clone and the other artifacts are beside them.
  */
 export function pipelineStages(wiring: StageWiring): CodepipelineStage[] {
   const { source, projectNames } = wiring;
+  const codeBuild = (
+    name: Exclude<keyof typeof ACTION_NAMESPACES, "Source">,
+    projectName: string,
+    inputs: string[],
+    outputs: string[],
+  ) => codeBuildAction(name, projectName, inputs, outputs, wiring.pipelineName);
   return [
     stage("Source", {
       name: "Source",
@@ -65,10 +86,18 @@ export function pipelineStages(wiring: StageWiring): CodepipelineStage[] {
         OutputArtifactFormat: "CODEBUILD_CLONE_REF",
       },
     }),
+    ...(projectNames.selfUpdate
+      ? [
+          stage(
+            "UpdatePipeline",
+            codeBuild("UpdatePipeline", projectNames.selfUpdate, ["Source"], []),
+          ),
+        ]
+      : []),
     stage("Build", codeBuild("Build", projectNames.build, ["Source"], ["Build"])),
-    stage("Plan", codeBuild("Plan", projectNames.plan, ["Source", "Build"], ["Plan"])),
+    stage("Plan", codeBuild("Plan", projectNames.plan, ["Build", "Source"], ["Plan"])),
     ...(wiring.approval ? [stage("Approval", approvalAction(wiring.approval))] : []),
-    stage("Deploy", codeBuild("Deploy", projectNames.deploy, ["Source", "Build", "Plan"], [])),
+    stage("Deploy", codeBuild("Deploy", projectNames.deploy, ["Plan", "Source", "Build"], [])),
     ...(wiring.migration
       ? [
           stage("Migrate", {
@@ -84,7 +113,7 @@ export function pipelineStages(wiring: StageWiring): CodepipelineStage[] {
           }),
         ]
       : []),
-    stage("Release", codeBuild("Release", projectNames.release, ["Source", "Build"], [])),
+    stage("Release", codeBuild("Release", projectNames.release, ["Build", "Source"], [])),
   ];
 }
 
@@ -112,11 +141,12 @@ function stage(name: string, action: CodepipelineStageAction): CodepipelineStage
   return { name, action: [action] };
 }
 
-function codeBuild(
+function codeBuildAction(
   name: Exclude<keyof typeof ACTION_NAMESPACES, "Source">,
   projectName: string,
   inputs: string[],
   outputs: string[],
+  pipelineName: string,
 ): CodepipelineStageAction {
   return {
     name,
@@ -129,9 +159,17 @@ function codeBuild(
     ...(outputs.length > 0 ? { outputArtifacts: outputs } : {}),
     configuration: {
       ProjectName: projectName,
-      // With several inputs, the source directory is the clone; the others are beside it
-      // ($CODEBUILD_SRC_DIR_Build, $CODEBUILD_SRC_DIR_Plan).
-      ...(inputs.length > 1 ? { PrimarySource: "Source" } : {}),
+      // With several inputs, the first is the working directory: the latest workspace (Build's,
+      // or Plan's with the saved plan); the others are beside it ($CODEBUILD_SRC_DIR_Source...).
+      ...(inputs.length > 1 ? { PrimarySource: inputs[0] } : {}),
+      EnvironmentVariables: JSON.stringify([
+        { name: RUN_VARIABLES.pipelineName, value: pipelineName, type: "PLAINTEXT" },
+        {
+          name: RUN_VARIABLES.executionId,
+          value: "#{codepipeline.PipelineExecutionId}",
+          type: "PLAINTEXT",
+        },
+      ]),
     },
   };
 }

@@ -44,6 +44,7 @@ export function validatePipelineProps(props: PipelineProps): void {
     ...(["build", "plan", "deploy", "release"] as const).flatMap((stage) =>
       stageProblems(stage, props[stage]),
     ),
+    ...(props.selfUpdate ? stageProblems("selfUpdate", props.selfUpdate) : []),
     props.build.imageRepositoryArn === undefined
       ? undefined
       : arnProblem(
@@ -136,6 +137,14 @@ function migrationProblems({ migration }: PipelineProps) {
  */
 function userParametersProblem(value: Readonly<Record<string, unknown>> | string) {
   const json = typeof value === "string" ? value : JSON.stringify(value);
+  const known = new Set<string>(NAMESPACES_BEFORE_MIGRATE);
+  // The whole object from an earlier action, e.g. what the deploy step read from Terraform.
+  const wholeVariable = /^#\{([^.}]+)\.[A-Za-z0-9_]+\}$/.exec(json);
+  if (wholeVariable) {
+    return known.has(wholeVariable[1]!)
+      ? undefined
+      : `migration.userParameters names the variable namespace "${wholeVariable[1]}"; use one that runs before Migrate: ${[...known].join(", ")}`;
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(json);
@@ -152,7 +161,6 @@ function userParametersProblem(value: Readonly<Record<string, unknown>> | string
   if (!Token.isUnresolved(json) && json.length > MAX_CONFIGURATION_VALUE) {
     return `migration.userParameters is ${json.length} characters; CodePipeline allows at most ${MAX_CONFIGURATION_VALUE}`;
   }
-  const known = new Set<string>(NAMESPACES_BEFORE_MIGRATE);
   for (const [, namespace] of json.matchAll(/#\{([^.}]*)\.[^}]*\}/g)) {
     if (!known.has(namespace!)) {
       return `migration.userParameters names the variable namespace "${namespace}"; use one that runs before Migrate: ${[...known].join(", ")}`;

@@ -21,7 +21,8 @@ import { StageProject } from "./stage-project";
 /** The stages that run a CodeBuild project. */
 export type PipelineBuildStage = "build" | "plan" | "deploy" | "release";
 
-const STAGE_DESCRIPTIONS: Record<PipelineBuildStage, string> = {
+const STAGE_DESCRIPTIONS: Record<PipelineBuildStage | "update", string> = {
+  update: "Applies the pipeline's own stack, restarting the run when its definition changed",
   build: "Builds the app from the commit",
   plan: "Plans the Terraform changes of the release and saves the plan",
   deploy: "Applies the saved plan and uploads static assets; traffic does not move",
@@ -30,9 +31,11 @@ const STAGE_DESCRIPTIONS: Record<PipelineBuildStage, string> = {
 
 /**
  * One app's delivery in one environment: a CodePipeline (V2) that a push to the environment's
- * branch starts, running Source, Build, Plan, an optional manual approval, Deploy, Migrate (the
- * migrator Lambda; a failure stops the release while the old version keeps serving) and Release,
- * in that order, so new code never serves on an old schema.
+ * branch starts, running Source, an optional UpdatePipeline (`selfUpdate`: the pipeline applies
+ * its own stack first), Build, Plan, an optional manual approval, Deploy, Migrate (the migrator
+ * Lambda; a failure stops the release while the old version keeps serving) and Release, in that
+ * order, so new code never serves on an old schema. Every build gets ZONKE_PIPELINE_NAME and
+ * ZONKE_PIPELINE_EXECUTION_ID.
  *
  * Executions are QUEUED, one after another in push order: a release is never skipped or
  * overtaken half-way (SUPERSEDED would let a newer execution take over between Deploy and
@@ -45,10 +48,11 @@ const STAGE_DESCRIPTIONS: Record<PipelineBuildStage, string> = {
  * image repository (and only then runs privileged); Plan, Deploy and Release may assume the
  * deploy role and read and write the Terraform state, and hold no other rights to change AWS.
  *
- * What the buildspecs can count on: each build runs in a git clone of the commit; the build and
- * plan buildspecs must declare `artifacts` (they become the `Build` and `Plan` artifacts, found by
- * later stages in `$CODEBUILD_SRC_DIR_Build` and `$CODEBUILD_SRC_DIR_Plan`); Deploy and Release
- * run Terraform and AWS calls as the deploy role (e.g. the provider's `assume_role`); variables
+ * What the buildspecs can count on: UpdatePipeline and Build run in a git clone of the commit;
+ * the build and plan buildspecs must declare `artifacts` (they become the `Build` and `Plan`
+ * artifacts); Plan and Release run in the `Build` artifact and Deploy in the `Plan` one, with the
+ * others beside them (`$CODEBUILD_SRC_DIR_Source`, ...); Plan, Deploy and Release run Terraform
+ * and AWS calls as the deploy role (zonke's CLI assumes `$ZONKE_DEPLOY_ROLE_ARN`); variables
  * a buildspec lists under `env.exported-variables` reach the migrator's UserParameters as
  * `#{DeployVariables.<name>}` (also `SourceVariables`, `BuildVariables`, `PlanVariables`).
  *
@@ -70,6 +74,8 @@ export class Pipeline extends Construct {
   readonly projects: Readonly<Record<PipelineBuildStage, CodebuildProject>>;
   readonly projectNames: Readonly<Record<PipelineBuildStage, string>>;
   readonly projectRoleArns: Readonly<Record<PipelineBuildStage, string>>;
+  /** The UpdatePipeline stage's project, when `selfUpdate` is set. */
+  readonly selfUpdateProject: StageProject | undefined;
   /** The roles that run Terraform: the deploy role's trust policy must name these. */
   readonly terraformRoleArns: readonly string[];
 
@@ -97,19 +103,27 @@ export class Pipeline extends Construct {
     };
 
     const projects = this.stageProjects(props, artifacts);
+    this.selfUpdateProject = props.selfUpdate
+      ? this.selfUpdateStage(props, props.selfUpdate, artifacts)
+      : undefined;
     this.projects = mapStages((stage) => projects[stage].project);
     this.projectNames = mapStages((stage) => projects[stage].projectName);
     this.projectRoleArns = mapStages((stage) => projects[stage].role.arn);
-    this.terraformRoleArns = (["plan", "deploy", "release"] as const).map(
-      (stage) => projects[stage].role.arn,
-    );
+    this.terraformRoleArns = [
+      ...(this.selfUpdateProject ? [this.selfUpdateProject.role.arn] : []),
+      ...(["plan", "deploy", "release"] as const).map((stage) => projects[stage].role.arn),
+    ];
+    const allProjects = [
+      ...(this.selfUpdateProject ? [this.selfUpdateProject] : []),
+      ...Object.values(projects),
+    ];
 
     const approval = approvalOf(props.approvalBeforeDeploy);
     const role = pipelineRole(this, {
       roleName: this.pipelineName,
       connectionArn: this.connectionArn,
       artifacts,
-      projectArns: Object.values(projects).map((project) => project.projectArn),
+      projectArns: allProjects.map((project) => project.projectArn),
       ...(props.migration
         ? {
             migratorFunctionArn: `arn:aws:lambda:${props.region}:${props.accountId}:function:${props.migration.functionName}`,
@@ -132,9 +146,13 @@ export class Pipeline extends Construct {
         },
       ],
       stage: pipelineStages({
+        pipelineName: this.pipelineName,
         connectionArn: this.connectionArn,
         source: props.source,
-        projectNames: this.projectNames,
+        projectNames: {
+          ...this.projectNames,
+          ...(this.selfUpdateProject ? { selfUpdate: this.selfUpdateProject.projectName } : {}),
+        },
         ...(approval ? { approval } : {}),
         ...(props.migration
           ? {
@@ -150,7 +168,7 @@ export class Pipeline extends Construct {
       }),
       trigger: [pushTrigger(props.source)],
       // Creating a pipeline starts its first run: every grant must be in place by then.
-      dependsOn: [role.policy, ...Object.values(projects).map((project) => project.rolePolicy)],
+      dependsOn: [role.policy, ...allProjects.map((project) => project.rolePolicy)],
     });
     this.pipelineArn = this.pipeline.arn;
   }
@@ -162,6 +180,50 @@ export class Pipeline extends Construct {
       name: connection.name ?? props.name,
       providerType: connection.providerType,
     }).arn;
+  }
+
+  private selfUpdateStage(
+    props: PipelineProps,
+    stageProps: PipelineStageProps,
+    artifacts: ArtifactLocation,
+  ): StageProject {
+    const pipelineArn = `arn:aws:codepipeline:${props.region}:${props.accountId}:${this.pipelineName}`;
+    return this.stageProject(
+      props,
+      "update",
+      stageProps,
+      selfUpdateGrants(props, pipelineArn, this.connectionArn, artifacts),
+      artifacts,
+    );
+  }
+
+  private stageProject(
+    props: PipelineProps,
+    stage: PipelineBuildStage | "update",
+    stageProps: PipelineStageProps,
+    grants: Statement[],
+    artifacts: ArtifactLocation,
+  ): StageProject {
+    const imageRepository = props.build.imageRepositoryArn;
+    return new StageProject(this, capitalise(stage), {
+      projectName: `${props.name}-${stage}`,
+      description: `${STAGE_DESCRIPTIONS[stage]} (${this.pipelineName})`,
+      region: props.region,
+      accountId: props.accountId,
+      buildspec: stageProps.buildspec,
+      architecture: props.buildArchitecture ?? "arm64",
+      // Next.js and image builds run out of memory on SMALL's 3 GB.
+      computeType:
+        stageProps.computeType ??
+        (stage === "build" ? "BUILD_GENERAL1_LARGE" : "BUILD_GENERAL1_SMALL"),
+      timeoutMinutes: stageProps.timeoutMinutes ?? 60,
+      environment: stageProps.environment ?? {},
+      privileged: stage === "build" && imageRepository !== undefined,
+      artifactKeyArn: artifacts.keyArn,
+      logRetentionDays: props.logRetentionDays ?? 365,
+      logsKmsKeyArn: props.logsKmsKeyArn ?? artifacts.keyArn,
+      statements: [...grants, ...(stageProps.statements ?? [])],
+    });
   }
 
   private stageProjects(
@@ -177,36 +239,13 @@ export class Pipeline extends Construct {
       connectionStatement(this.connectionArn),
       ...artifactStatements(artifacts, "read"),
     ];
-    const terraform = terraformStatements(
-      props.deployRoleArn,
-      props.terraformState,
-      props.terraformStateKeyArn ?? props.terraformState.kmsKeyArn,
-    );
+    const terraform = terraformGrants(props);
     const imageRepository = props.build.imageRepositoryArn;
     const project = (
       stage: PipelineBuildStage,
       stageProps: PipelineStageProps,
       grants: Statement[],
-    ) =>
-      new StageProject(this, capitalise(stage), {
-        projectName: `${props.name}-${stage}`,
-        description: `${STAGE_DESCRIPTIONS[stage]} (${this.pipelineName})`,
-        region: props.region,
-        accountId: props.accountId,
-        buildspec: stageProps.buildspec,
-        architecture: props.buildArchitecture ?? "arm64",
-        // Next.js and image builds run out of memory on SMALL's 3 GB.
-        computeType:
-          stageProps.computeType ??
-          (stage === "build" ? "BUILD_GENERAL1_LARGE" : "BUILD_GENERAL1_SMALL"),
-        timeoutMinutes: stageProps.timeoutMinutes ?? 60,
-        environment: stageProps.environment ?? {},
-        privileged: stage === "build" && imageRepository !== undefined,
-        artifactKeyArn: artifacts.keyArn,
-        logRetentionDays: props.logRetentionDays ?? 365,
-        logsKmsKeyArn: props.logsKmsKeyArn ?? artifacts.keyArn,
-        statements: [...grants, ...(stageProps.statements ?? [])],
-      });
+    ) => this.stageProject(props, stage, stageProps, grants, artifacts);
     return {
       build: project("build", props.build, [
         ...readsAndWrites,
@@ -217,6 +256,33 @@ export class Pipeline extends Construct {
       release: project("release", props.release, [...reads, ...terraform]),
     };
   }
+}
+
+function terraformGrants(props: PipelineProps): Statement[] {
+  return terraformStatements(
+    props.deployRoleArn,
+    props.terraformState,
+    props.terraformStateKeyArn ?? props.terraformState?.kmsKeyArn,
+  );
+}
+
+/** What the UpdatePipeline stage may do: read the source, run Terraform, restart this pipeline. */
+function selfUpdateGrants(
+  props: PipelineProps,
+  pipelineArn: string,
+  connectionArn: string,
+  artifacts: ArtifactLocation,
+): Statement[] {
+  return [
+    connectionStatement(connectionArn),
+    ...artifactStatements(artifacts, "read"),
+    ...terraformGrants(props),
+    {
+      sid: "RestartOwnPipeline",
+      actions: ["codepipeline:StartPipelineExecution", "codepipeline:StopPipelineExecution"],
+      resources: [pipelineArn],
+    },
+  ];
 }
 
 function approvalOf(

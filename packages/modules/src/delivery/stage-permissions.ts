@@ -101,12 +101,13 @@ export function imagePushStatements(repositoryArn: string): Statement[] {
 
 /**
  * Run Terraform: assume the deploy role (which holds the rights to change the app's resources;
- * this role holds none of them) and read and write the state under its key prefix, directly or
- * through the state backend's own role.
+ * this role holds none of them) and, when the state is given, read and write it under its key
+ * prefix, directly or through the state backend's own role (without it, Terraform reaches its
+ * state as the deploy role).
  */
 export function terraformStatements(
   deployRoleArn: string,
-  state: S3StateBackend,
+  state: S3StateBackend | undefined,
   stateKeyArn: string | undefined,
 ): Statement[] {
   const assumeDeployRole: Statement = {
@@ -114,6 +115,7 @@ export function terraformStatements(
     actions: ["sts:AssumeRole"],
     resources: [deployRoleArn],
   };
+  if (state === undefined) return [assumeDeployRole];
   if (state.roleArn !== undefined) {
     return [
       assumeDeployRole,

@@ -56,3 +56,11 @@ export function findArchitecture(name: string): Architecture {
   if (!found) throw new Error(`unknown architecture ${name}`);
   return found;
 }
+
+/**
+ * Whether an app's servers run from a container image that its pipeline builds and pushes to the
+ * app's registry: Django always (ECS, or a container-image Lambda), Next.js where it runs on ECS.
+ */
+export function runsFromImage(app: { kind: AppKind; architecture: string }): boolean {
+  return app.kind === "django" || findArchitecture(app.architecture).ecsKinds.includes(app.kind);
+}

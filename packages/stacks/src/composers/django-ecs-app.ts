@@ -6,6 +6,7 @@ import { sharedArtifact } from "./artifacts";
 import { composeEcsServer } from "./ecs-server";
 import { imageDigestVariable } from "./image-digest";
 import { composeImageRegistry } from "./image-registry";
+import { migrationOutput } from "./release";
 import { appStack, type ZonkeStack } from "./zonke-stack";
 import type { AppContext, DjangoApi } from "./types";
 
@@ -18,7 +19,8 @@ export const DJANGO_STATIC_PATH = "/static/*";
  * Django as the API of a Next.js front end, on ECS, in two stacks: `<project>-<env>-<app>-registry`
  * (image-registry.ts) and `<project>-<env>-<app>`: the app's data, its ECS server behind the
  * internal load balancer (ecs-server.ts) running zonke's image with `web` (gunicorn), admitted to
- * the database, and the migrator running the same task definition with `migrate`. It has no
+ * the database, and the migrator running the new task definition revision with `migrate` (the
+ * `migration` output) before the Release stage deploys it (the `release` output). It has no
  * distribution of its own: the front end's serves `/api/*` and `/admin/*` through the load
  * balancer's VPC origin (`context.apis`), and its static files from the front end's bucket.
  */
@@ -37,7 +39,6 @@ export function composeDjangoEcsApp(context: AppContext): ZonkeStack[] {
     command: ["web"],
     port: 8000,
     user: "10001:10001",
-    healthCheckPath: appConfig.healthCheckPath ?? "/healthz",
     // Only CloudFront reaches the service; it routes only its own names here.
     environment: { ...data.environment, ZONKE_DOMAINS: ".cloudfront.net" },
     secrets: data.secretSources,
@@ -59,6 +60,7 @@ export function composeDjangoEcsApp(context: AppContext): ZonkeStack[] {
   };
   context.apis.set(appConfig.name, api);
   new TerraformOutput(stack, "migrator_function", { value: migrator.functionName });
+  migrationOutput(stack, migrator);
   new TerraformOutput(stack, "secret_arn", { value: data.secret.arn });
   return [registry.stack, stack];
 }

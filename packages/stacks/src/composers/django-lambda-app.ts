@@ -3,6 +3,7 @@ import { DjangoLambda, Migrator } from "@zonke/modules";
 import { sharedArtifact } from "./artifacts";
 import { imageDigestVariable } from "./image-digest";
 import { composeImageRegistry } from "./image-registry";
+import { SERVER_TRAFFIC_SHIFT, migrationOutput } from "./release";
 import { finishLambdaWebApp, startLambdaWebApp } from "./lambda-web-app";
 import type { ZonkeStack } from "./zonke-stack";
 import type { AppContext } from "./types";
@@ -13,7 +14,8 @@ import type { AppContext } from "./types";
  * - `<project>-<env>-<app>-registry`: the app's image repository (image-registry.ts).
  * - `<project>-<env>-<app>`: the shared Lambda web app (data, edge signer, distribution with
  *   `/static/*` from the assets bucket, warmer) around the Django server running the image by
- *   digest, its manage function, and the migrator the pipeline runs before traffic moves.
+ *   digest, its manage function, and the migrator the pipeline runs on the manage function's new
+ *   version (the `migration` output) before the Release stage moves the server's alias.
  */
 export function composeDjangoLambdaApp(context: AppContext): ZonkeStack[] {
   const { appConfig, network } = context;
@@ -27,11 +29,12 @@ export function composeDjangoLambdaApp(context: AppContext): ZonkeStack[] {
     secrets: app.data.secretSources,
     environment: app.data.environment,
     logsKmsKeyArn: network.logsKmsKeyArn,
+    trafficShift: SERVER_TRAFFIC_SHIFT,
   });
   const migrator = new Migrator(app.stack, "Migrator", {
     functionName: `${app.names.prefix}-migrator`,
     artifact: sharedArtifact("migrator"),
-    target: { kind: "lambda", functionArn: server.manageFunction.arn },
+    target: server.migrationTarget,
     logsKmsKeyArn: network.logsKmsKeyArn,
   });
   finishLambdaWebApp(context, app, { server, buildAssetsPath: "/static/*", publicPaths: [] });
@@ -40,5 +43,6 @@ export function composeDjangoLambdaApp(context: AppContext): ZonkeStack[] {
   });
   new TerraformOutput(app.stack, "manage_version", { value: server.manageFunction.version });
   new TerraformOutput(app.stack, "migrator_function", { value: migrator.functionName });
+  migrationOutput(app.stack, migrator);
   return [registry.stack, app.stack];
 }

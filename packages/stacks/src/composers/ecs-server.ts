@@ -9,6 +9,7 @@ import {
 import { ecsSettingsFor } from "../config/ecs";
 import type { AppResourceNames } from "../resource-names";
 import type { ImageRegistry } from "./image-registry";
+import { SERVER_TRAFFIC_SHIFT, healthCheckPathOf, releaseOutput } from "./release";
 import type { ZonkeStack } from "./zonke-stack";
 import type { AppContext } from "./types";
 
@@ -30,8 +31,6 @@ export interface EcsServerOptions {
   readonly port: number;
   /** The image's non-root user, `uid:gid`. */
   readonly user: string;
-  /** Where the load balancer checks the app: it must answer any Host (the task's IP). */
-  readonly healthCheckPath: string;
   readonly containerHealthCheck?: EcsContainerHealthCheck;
   readonly environment: Record<string, string>;
   readonly secrets: readonly SecretSource[];
@@ -43,7 +42,9 @@ export interface EcsServerOptions {
  * The ECS half every architecture with servers on ECS shares (Django's API, Next.js on ECS): the
  * app's own cluster with the capacity its config asks for, an internal ALB reached only through
  * CloudFront's VPC origin (and clients the composer names with `alb.allowClient`), and the service
- * behind it, sized and scaled from the app's `ecs` settings for this environment.
+ * behind it, sized and scaled from the app's `ecs` settings for this environment. The apply only
+ * registers new task definition revisions; the pipeline's Release stage deploys them (the stack's
+ * `release` output), after the migrations.
  */
 export function composeEcsServer(context: AppContext, options: EcsServerOptions): EcsServer {
   const { env, envName, appConfig, network } = context;
@@ -73,7 +74,8 @@ export function composeEcsServer(context: AppContext, options: EcsServerOptions)
         name: appConfig.name,
         pathPatterns: ["/*"],
         port: options.port,
-        healthCheckPath: options.healthCheckPath,
+        // It must answer any Host (the task's address).
+        healthCheckPath: healthCheckPathOf(appConfig),
       },
     ],
     deletionProtection: env.production,
@@ -111,11 +113,13 @@ export function composeEcsServer(context: AppContext, options: EcsServerOptions)
     },
     production: env.production,
     logsKmsKeyArn: network.logsKmsKeyArn,
+    trafficShift: SERVER_TRAFFIC_SHIFT,
   });
   alb.allowTrafficTo(appConfig.name, service.securityGroupId);
 
   new TerraformOutput(stack, "cluster", { value: cluster.clusterName });
   new TerraformOutput(stack, "service", { value: service.serviceName });
   new TerraformOutput(stack, "load_balancer_dns_name", { value: alb.dnsName });
+  releaseOutput(stack, { ecs: [service.releaseTarget] });
   return { cluster, alb, service };
 }

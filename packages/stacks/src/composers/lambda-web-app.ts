@@ -14,6 +14,7 @@ import { composeAppData, type AppData } from "./app-data";
 import { sharedArtifact } from "./artifacts";
 import { appResourceNames, type AppResourceNames } from "../resource-names";
 import { appStack, type ZonkeStack } from "./zonke-stack";
+import { healthCheckPathOf, releaseOutput } from "./release";
 import type { AppContext } from "./types";
 
 /**
@@ -60,7 +61,9 @@ export function startLambdaWebApp(context: AppContext, stackSuffix = ""): Lambda
 /**
  * The server's edge: the edge signer that lets POST bodies through OAC, the distribution (assets
  * and public paths from the bucket, the image optimiser if any, the server as the default), the
- * bucket that trusts only that distribution; then the warmer and the stack's outputs.
+ * bucket that trusts only that distribution; then the warmer and the stack's outputs, among them
+ * `release`: the server's alias, which the Release stage moves to the version this apply published
+ * (composers give the server `trafficShift: SERVER_TRAFFIC_SHIFT`).
  */
 export function finishLambdaWebApp(
   context: AppContext,
@@ -130,4 +133,7 @@ export function finishLambdaWebApp(
   new TerraformOutput(stack, "assets_bucket", { value: assets.bucketName });
   new TerraformOutput(stack, "server_function", { value: server.function.functionName });
   new TerraformOutput(stack, "secret_arn", { value: app.data.secret.arn });
+  releaseOutput(stack, {
+    lambda: [{ ...server.releaseTarget, healthCheckPath: healthCheckPathOf(appConfig) }],
+  });
 }

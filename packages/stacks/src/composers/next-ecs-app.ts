@@ -10,6 +10,7 @@ import { composeEcsServer } from "./ecs-server";
 import { imageDigestVariable } from "./image-digest";
 import { composeImageRegistry } from "./image-registry";
 import { publicPathPatterns } from "./public-paths";
+import { healthCheckPathOf } from "./release";
 import { appStack, type ZonkeStack } from "./zonke-stack";
 import type { AppContext } from "./types";
 
@@ -41,7 +42,6 @@ export function composeNextEcsApp(context: AppContext): ZonkeStack[] {
     assetsBucketName: bucketName,
     logsKmsKeyArn: network.logsKmsKeyArn,
   });
-  const healthCheckPath = appConfig.healthCheckPath ?? "/";
   const server = composeEcsServer(context, {
     stack,
     names,
@@ -50,8 +50,7 @@ export function composeNextEcsApp(context: AppContext): ZonkeStack[] {
     command: ["node", "server.js"],
     port: NEXT_PORT,
     user: NEXT_USER,
-    healthCheckPath,
-    containerHealthCheck: { command: healthCheckCommand(healthCheckPath) },
+    containerHealthCheck: { command: healthCheckCommand(healthCheckPathOf(appConfig)) },
     environment: { ...data.environment, ...api?.environment },
     secrets: data.secretSources,
     appReadsSecrets: false,

@@ -4,6 +4,7 @@ import { appArtifact } from "./artifacts";
 import { finishLambdaWebApp, startLambdaWebApp } from "./lambda-web-app";
 import { djangoApiOf } from "./django-api";
 import { publicPathPatterns } from "./public-paths";
+import { SERVER_TRAFFIC_SHIFT } from "./release";
 import type { ZonkeStack } from "./zonke-stack";
 import type { AppContext } from "./types";
 
@@ -30,6 +31,7 @@ export function composeNextLambdaApp(context: AppContext): ZonkeStack[] {
     secrets: app.data.secretSources,
     environment: { ...app.data.environment, ...api?.environment },
     logsKmsKeyArn: network.logsKmsKeyArn,
+    trafficShift: SERVER_TRAFFIC_SHIFT,
   });
   api?.connect(app.stack, server.securityGroupId, (port, groupId) =>
     server.allowConnectTo("Api", groupId, port, "the Django API's load balancer"),

@@ -16,11 +16,18 @@ interface ParsedApp {
 }
 interface ParsedConfig {
   project: string;
+  state: { backend: string };
   environments: Record<
     string,
-    { region: string; availabilityZones: string[]; production: boolean }
+    {
+      region: string;
+      availabilityZones: string[];
+      production: boolean;
+      state?: { backend: string } | undefined;
+    }
   >;
   apps: ParsedApp[];
+  delivery?: unknown;
 }
 
 /** Rules that span fields: they run once every field is valid on its own. */
@@ -39,6 +46,14 @@ export function crossCheck(config: ParsedConfig, ctx: z.RefinementCtx): void {
         );
       }
     });
+    if (config.delivery !== undefined && (env.state ?? config.state).backend !== "s3") {
+      problem(
+        ["environments", envName, "state"],
+        'must be { backend: "s3", bucket: "..." } when delivery is set: the pipeline\'s builds ' +
+          "start from nothing, so Terraform state must live in S3 (`zonke-synth --state local` " +
+          "still synthesises with local state, e.g. to try things out)",
+      );
+    }
     if (new Set(env.availabilityZones).size !== env.availabilityZones.length) {
       problem(
         ["environments", envName, "availabilityZones"],
@@ -101,7 +116,12 @@ export function crossCheck(config: ParsedConfig, ctx: z.RefinementCtx): void {
     }
 
     for (const envName of envNames) {
-      for (const { kind, name } of plannedAppNames(config.project, envName, app.name)) {
+      for (const { kind, name } of plannedAppNames(
+        config.project,
+        envName,
+        app.name,
+        config.delivery !== undefined,
+      )) {
         const tooLong = nameProblem(kind, name);
         if (tooLong) {
           problem(

@@ -16,8 +16,16 @@ export const PLANNED_APP_NAMES: readonly { kind: NameKind; suffix: string }[] = 
   { kind: "s3Bucket", suffix: "assets-123456789012" },
 ];
 
-export function plannedAppNames(project: string, env: string, app: string) {
-  return PLANNED_APP_NAMES.map(({ kind, suffix }) => ({
+/** The names an app's pipeline stack adds (with `delivery`). */
+export const PLANNED_PIPELINE_NAMES: readonly { kind: NameKind; suffix: string }[] = [
+  // Its artifact bucket, which carries the account id too.
+  { kind: "s3Bucket", suffix: "artifacts-123456789012" },
+  { kind: "iamRole", suffix: "pipeline" },
+];
+
+export function plannedAppNames(project: string, env: string, app: string, delivery = false) {
+  const planned = delivery ? [...PLANNED_APP_NAMES, ...PLANNED_PIPELINE_NAMES] : PLANNED_APP_NAMES;
+  return planned.map(({ kind, suffix }) => ({
     kind,
     name: [project, env, app, suffix].join("-"),
   }));

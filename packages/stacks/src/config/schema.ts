@@ -5,6 +5,7 @@ import { APP_KINDS } from "./kinds";
 import { ARCHITECTURE_NAMES } from "../architectures/registry";
 import { crossCheck } from "./cross-checks";
 import { ecsSchema } from "./ecs";
+import { deliverySchema, environmentDeliverySchema, watchPathsSchema } from "./delivery";
 
 // Every field says what it allows: the message is shown next to the field path and the bad value.
 const projectName = z.string().regex(/^[a-z][a-z0-9-]{0,18}[a-z0-9]$/, {
@@ -131,6 +132,8 @@ const environment = z.strictObject({
    * snapshot, Multi-AZ and 14 days of backups.
    */
   production: z.boolean({ error: "must be true or false" }).default(false),
+  /** The pipelines of this environment. */
+  delivery: environmentDeliverySchema.prefault({}),
 });
 
 const database = z.strictObject({
@@ -177,13 +180,16 @@ const app = z.strictObject({
    */
   secrets: z.array(secretKey).default([]),
   /**
-   * Where the load balancer and the container check an app served on ECS; it must answer 200 to
-   * any Host (the task's address). @default - /healthz for django apps, / for nextjs apps
+   * Where the load balancer and the container check an app served on ECS, and where `zonke
+   * release` probes a new Lambda version before keeping it live; it must answer 200 to any Host
+   * (the task's address). @default - /healthz for django apps, / for nextjs apps
    */
   healthCheckPath: z
     .string()
     .regex(/^\/[A-Za-z0-9\-._~/]*$/, { error: "must be a path like /healthz" })
     .optional(),
+  /** Paths besides the app's own that start its pipeline, e.g. a shared library outside packages/. */
+  watchPaths: watchPathsSchema.default([]),
 });
 
 export const configSchema = z
@@ -196,6 +202,11 @@ export const configSchema = z
         error: "must define at least one environment",
       }),
     apps: z.array(app).min(1, { error: "must list at least one app" }),
+    /**
+     * One CodePipeline per app and environment, started by a push to the app's branch.
+     * @default - no pipelines
+     */
+    delivery: deliverySchema.optional(),
   })
   .superRefine(crossCheck);
 

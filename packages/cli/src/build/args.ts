@@ -1,0 +1,86 @@
+import { parseArgs } from "node:util";
+import { UsageError } from "../errors";
+
+export const BUILD_USAGE = `usage: zonke build --env <name> --app <name> [--config <file>] [--dry-run]
+
+Builds everything the pipeline's Plan stage needs for one app in one environment, in this order:
+
+  1. the workspace packages and the app (Turborepo: npx turbo run build, cached);
+  2. the app's Lambda packages (zonke-build-apps --app <name> --no-next-build);
+  3. for an app whose servers run from a container image (Django; Next.js on ECS): the image
+     (Django: packages/lambdas/django-runtime/scripts/build-image, which also copies its
+     collected static files to <app path>/staticfiles for zonke assets upload; Next.js:
+     zonke-next-image), pushed to the app's ECR
+     repository <account>.dkr.ecr.<region>.amazonaws.com/<project>/<env>/<app> after an ECR
+     login (the token from the AWS SDK, given to docker or buildah on stdin), and the pushed
+     image's digest written to .zonke/images/<env>/<app>.digest (zonke plan deploys it);
+  4. the environment's stacks, synthesised into cdktf.out (zonke-synth --env <name>).
+
+options:
+  --env <name>            the environment (its name in the config)
+  --app <name>            the app (its name in the config)
+  --config <file>         the config file (default: zonke.config.ts; env ZONKE_CONFIG)
+  --dry-run               print each step (+ ...) without running anything or writing files
+  -h, --help              print this help
+
+The container engine is docker when its daemon answers, else buildah (as the image scripts choose
+it). Images are built for linux/arm64, what the stacks run (Lambda and ECS).
+
+Exit codes: 0 built, 1 a step failed (its output says why) or AWS refused, 2 a mistake to fix
+(arguments, config, an app that cannot be built as it is), 3 a missing tool (docker or buildah,
+python3), 70 a bug in zonke.`;
+
+/** `zonke build ...` */
+export interface BuildCommand {
+  readonly env: string;
+  readonly app: string;
+  readonly config: string | undefined;
+  readonly dryRun: boolean;
+}
+
+export type BuildInvocation =
+  | { readonly help: true; readonly usage: string }
+  | { readonly help: false; readonly name: "build"; readonly build: BuildCommand };
+
+export function parseBuildInvocation(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+): BuildInvocation {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      env: { type: "string" },
+      app: { type: "string" },
+      config: { type: "string" },
+      "dry-run": { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) return { help: true, usage: BUILD_USAGE };
+  const extra = positionals.filter((_, index) => index !== positionals.indexOf("build"));
+  if (extra.length > 0) {
+    throw new UsageError(`build takes no arguments, only options (got ${extra.length})`);
+  }
+  return {
+    help: false,
+    name: "build",
+    build: {
+      env: requiredName(values.env, "--env <name>"),
+      app: requiredName(values.app, "--app <name>"),
+      config: values.config || env["ZONKE_CONFIG"] || undefined,
+      dryRun: values["dry-run"],
+    },
+  };
+}
+
+/** A required `--flag <name>`: one name (no lists: a build is of one app in one environment). */
+export function requiredName(value: string | undefined, flag: string): string {
+  const name = value?.trim();
+  if (!name) throw new UsageError(`missing ${flag}`);
+  if (name.includes(",")) {
+    throw new UsageError(`${flag.split(" ")[0]} takes one name (got "${name}")`);
+  }
+  return name;
+}

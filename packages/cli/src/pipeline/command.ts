@@ -1,0 +1,15 @@
+/** `zonke pipeline deploy|dry-run`: see PIPELINE_USAGE in ./args.ts. */
+import type { StepIo } from "../build/steps";
+import type { PipelineCommand } from "./args";
+import { runPipelineDeploy, type PipelineRunOptions } from "./deploy";
+import { runPipelineDryRun } from "./dry-run";
+
+export function runPipeline(
+  command: PipelineCommand,
+  io: StepIo,
+  options: PipelineRunOptions,
+): Promise<number> {
+  return command.name === "dry-run"
+    ? runPipelineDryRun(command, io, options)
+    : runPipelineDeploy(command, io, options);
+}
