@@ -1,5 +1,15 @@
-import { parseArgs } from "node:util";
 import { UsageError } from "./errors";
+import {
+  commandWord,
+  configFile,
+  DRY_RUN_OPTION,
+  nameList,
+  onlyOptions,
+  parseOptions,
+  pathOption,
+  requiredOption,
+  TARGET_OPTIONS,
+} from "./cli-options";
 import { parseBuildInvocation, type BuildCommand } from "./build/args";
 import { parsePipelineInvocation, type PipelineCommand } from "./pipeline/args";
 import { parseDeployInvocation, type DeployInvocation } from "./deploy/args";
@@ -144,44 +154,28 @@ const COMMANDS = ["set", "unset", "list", "get", "restart"] as const;
 /** The options of every command that take a value (to find the command word among them). */
 const VALUE_OPTIONS = new Set(["--app", "--env", "--config", "--from-file", "--plans", "--out"]);
 
-/** The first argument that is neither an option nor an option's value: the command. */
-function commandWord(argv: readonly string[]): string | undefined {
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === "--") return argv[i + 1];
-    if (!arg.startsWith("-")) return arg;
-    if (VALUE_OPTIONS.has(arg)) i++;
-  }
-  return undefined;
-}
-
 /** Parses `zonke ...` arguments; throws a UsageError that never repeats a value. */
 export function parseInvocation(argv: readonly string[], env: NodeJS.ProcessEnv): Invocation {
   const deploy = parseDeployInvocation(argv, env); // deploy, assets upload, release
   if (deploy) return deploy;
-  if (commandWord(argv) === "plan") return parsePlanInvocation(argv, env);
-  if (commandWord(argv) === "build") return parseBuildInvocation(argv, env);
-  if (commandWord(argv) === "pipeline") return parsePipelineInvocation(argv, env);
+  const word = commandWord(argv, VALUE_OPTIONS);
+  if (word === "plan") return parsePlanInvocation(argv, env);
+  if (word === "build") return parseBuildInvocation(argv, env);
+  if (word === "pipeline") return parsePipelineInvocation(argv, env);
   return parseSecretsInvocation(argv, env);
 }
 
 function parsePlanInvocation(argv: readonly string[], env: NodeJS.ProcessEnv): Invocation {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    strict: true,
-    options: {
-      markdown: { type: "boolean", default: false },
-      env: { type: "string", multiple: true },
-      app: { type: "string", multiple: true },
-      plans: { type: "string" },
-      out: { type: "string" },
-      config: { type: "string" },
-      "no-synth": { type: "boolean", default: false },
-      "skip-pipeline": { type: "boolean", default: false },
-      "dry-run": { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
-    },
+  const { values, positionals } = parseOptions(argv, {
+    markdown: { type: "boolean", default: false },
+    env: { type: "string", multiple: true },
+    app: { type: "string", multiple: true },
+    plans: { type: "string" },
+    out: { type: "string" },
+    config: { type: "string" },
+    "no-synth": { type: "boolean", default: false },
+    "skip-pipeline": { type: "boolean", default: false },
+    ...DRY_RUN_OPTION,
   });
   if (values.help) return { help: true, usage: PLAN_USAGE };
   for (const flag of ["no-synth", "dry-run"] as const) {
@@ -189,19 +183,13 @@ function parsePlanInvocation(argv: readonly string[], env: NodeJS.ProcessEnv): I
       throw new UsageError(`--${flag} plans with Terraform; --plans renders plans made elsewhere`);
     }
   }
-  const extra = positionals.filter((word, index) => index !== positionals.indexOf("plan"));
-  if (extra.length > 0) {
-    throw new UsageError(`plan takes no arguments, only options (got ${extra.length})`);
-  }
-  const names = (list: readonly string[] | undefined, flag: string) => {
-    const split = (list ?? []).flatMap((item) => item.split(",")).map((item) => item.trim());
-    if (split.some((item) => item === "")) throw new UsageError(`${flag} needs a name`);
-    return [...new Set(split)];
-  };
-  const pathOption = (value: string | undefined, flag: string) => {
-    if (value !== undefined && value.trim() === "") throw new UsageError(`${flag} needs a path`);
-    return value;
-  };
+  onlyOptions(
+    "plan",
+    positionals.filter((_, index) => index !== positionals.indexOf("plan")),
+  );
+  const names = (list: readonly string[] | undefined, flag: string) => [
+    ...new Set(nameList(list, flag)),
+  ];
   return {
     help: false,
     name: "plan",
@@ -211,7 +199,7 @@ function parsePlanInvocation(argv: readonly string[], env: NodeJS.ProcessEnv): I
       apps: names(values.app, "--app"),
       plansDir: pathOption(values.plans, "--plans <dir>"),
       out: pathOption(values.out, "--out <file>"),
-      config: values.config || env["ZONKE_CONFIG"] || undefined,
+      config: configFile(values.config, env),
       synth: !values["no-synth"],
       skipPipeline: values["skip-pipeline"],
       dryRun: values["dry-run"],
@@ -220,20 +208,12 @@ function parsePlanInvocation(argv: readonly string[], env: NodeJS.ProcessEnv): I
 }
 
 function parseSecretsInvocation(argv: readonly string[], env: NodeJS.ProcessEnv): Invocation {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    strict: true,
-    options: {
-      app: { type: "string" },
-      env: { type: "string" },
-      config: { type: "string" },
-      "from-file": { type: "string" },
-      restart: { type: "boolean", default: false },
-      wait: { type: "boolean", default: false },
-      reveal: { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
-    },
+  const { values, positionals } = parseOptions(argv, {
+    ...TARGET_OPTIONS,
+    "from-file": { type: "string" },
+    restart: { type: "boolean", default: false },
+    wait: { type: "boolean", default: false },
+    reveal: { type: "boolean", default: false },
   });
   if (values.help) return { help: true, usage: USAGE };
   const [group, commandName, ...rest] = positionals;
@@ -269,9 +249,9 @@ function parseSecretsInvocation(argv: readonly string[], env: NodeJS.ProcessEnv)
   }
 
   const target: Target = {
-    app: required(values.app, "--app <name>"),
-    env: required(values.env, "--env <name>"),
-    config: values.config || env["ZONKE_CONFIG"] || undefined,
+    app: requiredOption(values.app, "--app <name>"),
+    env: requiredOption(values.env, "--env <name>"),
+    config: configFile(values.config, env),
   };
   return { help: false, name: "secrets", command: command(commandName, rest, values), target };
 }
@@ -326,9 +306,4 @@ export function parseAssignment(argument: string, index: number): Assignment {
 
 function isCommand(name: string | undefined): name is (typeof COMMANDS)[number] {
   return (COMMANDS as readonly (string | undefined)[]).includes(name);
-}
-
-function required(value: string | undefined, flag: string): string {
-  if (value === undefined || value.trim() === "") throw new UsageError(`missing ${flag}`);
-  return value.trim();
 }

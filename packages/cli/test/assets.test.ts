@@ -17,14 +17,13 @@ import {
   ListInvalidationsCommand,
   GetInvalidationCommand,
 } from "@aws-sdk/client-cloudfront";
-import { REGION, tempDir, uniqueProject, writeConfig } from "./support/aws";
+import { REGION, uniqueProject, writeConfig } from "./support/aws";
 import { EXAMPLE_CONFIG } from "./support/example-apps";
 import {
   fakeTerraform,
-  offlineEnv,
-  outputsJson,
-  snapshot,
+  offlineDryRun,
   stackFolders,
+  standInStacks,
   terraformCalls,
   zonke,
 } from "./fixtures/deploy/harness";
@@ -158,8 +157,9 @@ async function project() {
     "site/staticfiles/site.css": "h1{}",
   });
   const stacks = ["web", "api", "site", "solo"].map((app) => `${name}-dev-${app}`);
-  const cwd = stackFolders(stacks, []);
-  const outputsDir = tempDir("outputs");
+  const { cwd, log, outputsDir, env, setOutputs } = standInStacks(terraform, stacks, {
+    planned: [],
+  });
   const buckets: Record<string, { bucket: string; distributionId: string }> = {};
   for (const app of ["web", "site"]) {
     const bucket = `${name}-dev-${app}-assets-123456789012`;
@@ -170,30 +170,15 @@ async function project() {
       }),
     );
     buckets[app] = { bucket, distributionId: await distribution(bucket) };
-    fs.writeFileSync(
-      path.join(outputsDir, `${name}-dev-${app}.json`),
-      outputsJson({
-        url: "https://d111111abcdef8.cloudfront.net",
-        assets_bucket: bucket,
-        distribution_id: buckets[app]!.distributionId,
-      }),
-    );
-  }
-  fs.writeFileSync(
-    path.join(outputsDir, `${name}-dev-api.json`),
-    outputsJson({ secret_arn: "arn:..." }),
-  );
-  const log = path.join(cwd, "terraform.log");
-  const upload = (app: string) =>
-    zonke(["assets", "upload", "--env", "dev", "--app", app, "--config", file], {
-      cwd,
-      env: {
-        ...process.env,
-        ZONKE_TERRAFORM: terraform,
-        FAKE_TF_LOG: log,
-        FAKE_TF_OUTPUTS: outputsDir,
-      },
+    setOutputs(`${name}-dev-${app}`, {
+      url: "https://d111111abcdef8.cloudfront.net",
+      assets_bucket: bucket,
+      distribution_id: buckets[app]!.distributionId,
     });
+  }
+  setOutputs(`${name}-dev-api`, { secret_arn: "arn:..." });
+  const upload = (app: string) =>
+    zonke(["assets", "upload", "--env", "dev", "--app", app, "--config", file], { cwd, env });
   return { name, dir, cwd, log, outputsDir, buckets, upload };
 }
 
@@ -339,14 +324,7 @@ describe("zonke assets upload (moto's S3 and CloudFront)", () => {
 describe("zonke assets upload --dry-run", () => {
   async function dryRun(app: string) {
     const cwd = stackFolders(["zonke-dev-web", "zonke-dev-api", "zonke-dev-site"], []);
-    const log = path.join(tempDir("tf-log"), "calls.log");
-    const before = snapshot(cwd);
-    const result = await zonke(
-      ["assets", "upload", "--env", "dev", "--app", app, "--config", EXAMPLE_CONFIG, "--dry-run"],
-      { cwd, env: offlineEnv(terraform, log) },
-    );
-    expect(terraformCalls(log)).toEqual([]);
-    expect(snapshot(cwd)).toEqual(before);
+    const result = await offlineDryRun(["assets", "upload"], app, { cwd, terraform });
     expect(result.code).toBe(0);
     return { ...result, cwd };
   }

@@ -14,7 +14,7 @@ import { readDigest } from "../src/build/digest";
 import { findContainerEngine, imageKindOf, imageTag } from "../src/build/image";
 import { ecrLogin, parseAuthorization, type RegistryLogin } from "../src/build/registry";
 import { shellLine } from "../src/build/shell";
-import { StepLog } from "../src/build/steps";
+import { Steps } from "../src/steps";
 import { findBuildTools, findPython } from "../src/build/tools";
 import { loadConfig } from "@zonke/stacks";
 import { declaresImageDigest } from "../src/plan/planner";
@@ -321,7 +321,7 @@ describe("the image step, with the real image scripts and a stand-in engine", ()
       tools,
       python: target.image === "django" ? findPython(env) : undefined,
       tag: "abc123def456-20261124-093005",
-      log: new StepLog(io, false),
+      log: new Steps(io, false),
       cwd: REPO_ROOT,
       env,
       registryLogin,

@@ -17,10 +17,10 @@ import { spawnCli } from "./support/cli";
 import { EXAMPLE_CONFIG } from "./support/example-apps";
 import {
   fakeTerraform,
+  offlineDryRun,
   offlineEnv,
-  outputsJson,
-  snapshot,
   stackFolders,
+  standInStacks,
   terraformCalls,
   zonke,
 } from "./fixtures/deploy/harness";
@@ -176,16 +176,7 @@ describe("zonke deploy --dry-run", () => {
     extra: string[] = [],
     env: NodeJS.ProcessEnv = {},
   ) {
-    const log = path.join(tempDir("tf-log"), "calls.log");
-    const before = snapshot(cwd);
-    const result = await zonke(
-      ["deploy", "--env", "dev", "--app", app, "--config", EXAMPLE_CONFIG, "--dry-run", ...extra],
-      { cwd, env: { ...offlineEnv(terraform, log), ...env } },
-    );
-    // Neither Terraform nor AWS ran (the environment has no credentials), and nothing was written.
-    expect(terraformCalls(log)).toEqual([]);
-    expect(snapshot(cwd)).toEqual(before);
-    return result;
+    return offlineDryRun(["deploy"], app, { cwd, terraform, extra, env });
   }
 
   it("web (Next.js on Lambda): init and apply of its stack, then its outputs", async () => {
@@ -358,29 +349,19 @@ describe("zonke deploy (stand-in terraform)", () => {
   };
 
   function setup(planned?: readonly string[]) {
-    const cwd = stackFolders(DEV_STACKS, planned);
-    const outputs = tempDir("tf-outputs");
-    fs.writeFileSync(
-      path.join(outputs, "zonke-dev-api.json"),
-      outputsJson({
-        migration: MIGRATION,
-        secret_arn: "arn:aws:secretsmanager:eu-west-1:111111111111:secret:zonke/dev/api-AbCdEf",
-      }),
-    );
-    fs.writeFileSync(
-      path.join(outputs, "zonke-dev-web.json"),
-      outputsJson({
-        url: "https://d111111abcdef8.cloudfront.net",
-        assets_bucket: "zonke-dev-web-assets-111111111111",
-      }),
-    );
-    const log = path.join(cwd, "terraform-calls.log");
-    const env = {
-      ...process.env,
-      ZONKE_TERRAFORM: terraform,
-      FAKE_TF_LOG: log,
-      FAKE_TF_OUTPUTS: outputs,
-    };
+    const { cwd, log, env } = standInStacks(terraform, DEV_STACKS, {
+      planned,
+      outputs: {
+        "zonke-dev-api": {
+          migration: MIGRATION,
+          secret_arn: "arn:aws:secretsmanager:eu-west-1:111111111111:secret:zonke/dev/api-AbCdEf",
+        },
+        "zonke-dev-web": {
+          url: "https://d111111abcdef8.cloudfront.net",
+          assets_bucket: "zonke-dev-web-assets-111111111111",
+        },
+      },
+    });
     const deploy = (app: string, extra: string[] = [], more: NodeJS.ProcessEnv = {}) =>
       zonke(["deploy", "--env", "dev", "--app", app, "--config", EXAMPLE_CONFIG, ...extra], {
         cwd,

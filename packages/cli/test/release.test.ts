@@ -27,13 +27,11 @@ import {
   writeConfig,
   zip,
 } from "./support/aws";
-import { EXAMPLE_CONFIG } from "./support/example-apps";
 import {
   fakeTerraform,
-  offlineEnv,
-  outputsJson,
-  snapshot,
+  offlineDryRun,
   stackFolders,
+  standInStacks,
   terraformCalls,
   zonke,
 } from "./fixtures/deploy/harness";
@@ -145,22 +143,11 @@ function app(appName: "web" | "api", outputs: Record<string, unknown>) {
   const project = uniqueProject();
   const { file } = writeConfig(project);
   const stack = `${project}-dev-${appName}`;
-  const cwd = stackFolders([stack], []);
-  const outputsDir = tempDir("outputs");
-  fs.writeFileSync(path.join(outputsDir, `${stack}.json`), outputsJson(outputs));
-  const log = path.join(cwd, "terraform.log");
+  const stand = standInStacks(terraform, [stack], { planned: [], outputs: { [stack]: outputs } });
+  const { cwd, log, env } = stand;
   const release = (extra: string[] = []) =>
-    zonke(["release", "--env", "dev", "--app", appName, "--config", file, ...extra], {
-      cwd,
-      env: {
-        ...process.env,
-        ZONKE_TERRAFORM: terraform,
-        FAKE_TF_LOG: log,
-        FAKE_TF_OUTPUTS: outputsDir,
-      },
-    });
-  const setOutputs = (values: Record<string, unknown>) =>
-    fs.writeFileSync(path.join(outputsDir, `${stack}.json`), outputsJson(values));
+    zonke(["release", "--env", "dev", "--app", appName, "--config", file, ...extra], { cwd, env });
+  const setOutputs = (values: Record<string, unknown>) => stand.setOutputs(stack, values);
   return { project, stack, cwd, log, release, setOutputs };
 }
 
@@ -514,19 +501,12 @@ describe("zonke release --dry-run", () => {
   const STACKS = ["zonke-dev-web", "zonke-dev-api", "zonke-dev-site"];
 
   async function dryRun(app: string, env: NodeJS.ProcessEnv = {}) {
-    const cwd = stackFolders(STACKS, []);
-    const log = path.join(tempDir("tf-log"), "calls.log");
-    const before = snapshot(cwd);
-    const result = await zonke(
-      ["release", "--env", "dev", "--app", app, "--config", EXAMPLE_CONFIG, "--dry-run"],
-      {
-        cwd,
-        // The default poll interval (this file sets a short one for the rollout tests).
-        env: { ...offlineEnv(terraform, log), ZONKE_TEST_RELEASE_POLL_MS: undefined, ...env },
-      },
-    );
-    expect(terraformCalls(log)).toEqual([]);
-    expect(snapshot(cwd)).toEqual(before);
+    const result = await offlineDryRun(["release"], app, {
+      cwd: stackFolders(STACKS, []),
+      terraform,
+      // The default poll interval (this file sets a short one for the rollout tests).
+      env: { ZONKE_TEST_RELEASE_POLL_MS: undefined, ...env },
+    });
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     return result.stdout.split("\n");

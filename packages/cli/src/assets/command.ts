@@ -37,11 +37,10 @@ import {
   synthesizeOutputsReader,
   type LoadedConfig,
 } from "@zonke/stacks";
-import type { Target } from "../args";
 import { AwsError, UsageError } from "../errors";
-import { resolveTarget, type ResolvedTarget } from "../target";
+import type { ResolvedTarget } from "../target";
 import { clientOptions, pipelineAws, type PipelineAws } from "../deploy/aws";
-import type { PipelineRunOptions } from "../deploy/command";
+import type { PipelineCommandContext } from "../deploy/context";
 import { stringOutput } from "../deploy/outputs";
 import {
   folderExists,
@@ -51,7 +50,8 @@ import {
   terraformOutputs,
   type StackFolder,
 } from "../deploy/stacks";
-import { shownPath, type Steps } from "../deploy/steps";
+import { displayPath } from "../build/shell";
+import type { Steps } from "../steps";
 
 /** Where Django's static files are served (DJANGO_STATIC_PATH in packages/stacks django-ecs-app.ts). */
 export const DJANGO_STATIC_URL_PREFIX = "/static/";
@@ -84,14 +84,9 @@ interface Destination {
   readonly frontEnd?: string;
 }
 
-export async function runAssetsUpload(
-  where: Target,
-  steps: Steps,
-  options: PipelineRunOptions,
-): Promise<number> {
-  const { cwd, env } = options;
-  const target = resolveTarget(where, cwd);
-  const loaded = loadConfig(path.resolve(cwd, where.config ?? DEFAULT_CONFIG_FILE));
+export async function runAssetsUpload(context: PipelineCommandContext): Promise<number> {
+  const { given, target, steps, cwd, env } = context;
+  const loaded = loadConfig(path.resolve(cwd, given.config ?? DEFAULT_CONFIG_FILE));
   const { config, root } = loaded;
   const source = assetsSource(target, root);
   const frontEnds = config.apps.filter((app) => app.api === target.app.name).map((app) => app.name);
@@ -134,7 +129,7 @@ export async function runAssetsUpload(
     }
     checkSource(source, target, steps, cwd);
     aws ??= await pipelineAws(steps, env, target);
-    const shownDir = shownPath(source.dir, cwd);
+    const shownDir = displayPath(source.dir, cwd);
     steps.step(
       [
         "zonke-assets upload",
@@ -178,10 +173,10 @@ function frontEndStack(
   const outdir = path.resolve(cwd, OUTPUTS_DIR);
   const dir = path.join(outdir, "stacks", name);
   steps.step(
-    `write ${shownPath(dir, cwd)}/cdk.tf.json: only ${name}'s state backend, to read its outputs`,
+    `write ${displayPath(dir, cwd)}/cdk.tf.json: only ${name}'s state backend, to read its outputs`,
   );
   if (!steps.dryRun) synthesizeOutputsReader(loaded, envName, name, outdir);
-  return { name, dir, shown: shownPath(dir, cwd) };
+  return { name, dir, shown: displayPath(dir, cwd) };
 }
 
 function checkSource(
@@ -190,14 +185,14 @@ function checkSource(
   steps: Steps,
   cwd: string,
 ): void {
-  const shown = shownPath(source.dir, cwd);
+  const shown = displayPath(source.dir, cwd);
   const build = `zonke build --env ${target.envName} --app ${target.app.name}`;
   const missing =
     source.kind === "nextjs"
       ? !isFolder(path.join(source.dir, ".next", "static")) &&
         `${shown} is not built: ${path.join(shown, ".next", "static")} is missing; run \`${build}\` (or next build) first`
       : !isFolder(source.dir) &&
-        `no collected static files in ${shown}: run \`${build}\` first, or \`python manage.py collectstatic --noinput\` in ${shownPath(path.dirname(source.dir), cwd)}`;
+        `no collected static files in ${shown}: run \`${build}\` first, or \`python manage.py collectstatic --noinput\` in ${displayPath(path.dirname(source.dir), cwd)}`;
   if (!missing) return;
   if (!steps.dryRun) throw new UsageError(missing);
   steps.note(missing);

@@ -118,12 +118,20 @@ export function explainAwsError(error: unknown, step: AwsStep): unknown {
   );
 }
 
-/** Runs one AWS call and explains its failure. */
-export async function awsStep<T>(step: AwsStep, call: () => Promise<T>): Promise<T> {
+/**
+ * Runs one AWS call and explains its failure. `explainFirst`: the caller's own error for the codes
+ * it knows better (e.g. a resource not deployed yet); undefined leaves the failure to
+ * explainAwsError.
+ */
+export async function awsStep<T>(
+  step: AwsStep,
+  call: () => Promise<T>,
+  explainFirst?: (code: string | undefined, error: unknown) => Error | undefined,
+): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    throw explainAwsError(error, step);
+    throw explainFirst?.(awsErrorCode(error), error) ?? explainAwsError(error, step);
   }
 }
 

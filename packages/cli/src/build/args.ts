@@ -1,5 +1,11 @@
-import { parseArgs } from "node:util";
-import { UsageError } from "../errors";
+import {
+  configFile,
+  DRY_RUN_OPTION,
+  onlyOptions,
+  parseOptions,
+  requiredName,
+  TARGET_OPTIONS,
+} from "../cli-options";
 
 export const BUILD_USAGE = `usage: zonke build --env <name> --app <name> [--config <file>] [--dry-run]
 
@@ -46,41 +52,20 @@ export function parseBuildInvocation(
   argv: readonly string[],
   env: NodeJS.ProcessEnv,
 ): BuildInvocation {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    strict: true,
-    options: {
-      env: { type: "string" },
-      app: { type: "string" },
-      config: { type: "string" },
-      "dry-run": { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
-    },
-  });
+  const { values, positionals } = parseOptions(argv, { ...TARGET_OPTIONS, ...DRY_RUN_OPTION });
   if (values.help) return { help: true, usage: BUILD_USAGE };
-  const extra = positionals.filter((_, index) => index !== positionals.indexOf("build"));
-  if (extra.length > 0) {
-    throw new UsageError(`build takes no arguments, only options (got ${extra.length})`);
-  }
+  onlyOptions(
+    "build",
+    positionals.filter((_, index) => index !== positionals.indexOf("build")),
+  );
   return {
     help: false,
     name: "build",
     build: {
       env: requiredName(values.env, "--env <name>"),
       app: requiredName(values.app, "--app <name>"),
-      config: values.config || env["ZONKE_CONFIG"] || undefined,
+      config: configFile(values.config, env),
       dryRun: values["dry-run"],
     },
   };
-}
-
-/** A required `--flag <name>`: one name (no lists: a build is of one app in one environment). */
-export function requiredName(value: string | undefined, flag: string): string {
-  const name = value?.trim();
-  if (!name) throw new UsageError(`missing ${flag}`);
-  if (name.includes(",")) {
-    throw new UsageError(`${flag.split(" ")[0]} takes one name (got "${name}")`);
-  }
-  return name;
 }

@@ -5,7 +5,7 @@
  * ECR repository, its digest recorded in `.zonke/images/<env>/<app>.digest`), and the
  * environment's stacks (zonke-synth into cdktf.out). See BUILD_USAGE in ./args.ts.
  *
- * Each step is printed before it runs (`+ ...`, like `set -x`; ./steps.ts): on stderr among the
+ * Each step is printed before it runs (`+ ...`, like `set -x`; ../steps.ts): on stderr among the
  * tools' own output, and the summary on stdout. `--dry-run` prints the same steps on stdout and
  * runs none of them.
  */
@@ -31,8 +31,8 @@ import {
 } from "./image";
 import { runChecked } from "./process";
 import { ecrLogin, type RegistryLogin } from "./registry";
-import { displayPath, shellWord, stepLine } from "./shell";
-import { StepLog, type StepIo } from "./steps";
+import { displayPath, shellWord, stepText } from "./shell";
+import { Steps, type StepIo } from "../steps";
 import { findBuildTools, findPython, type BuildTools } from "./tools";
 
 export interface BuildRunOptions {
@@ -91,7 +91,7 @@ export async function runBuild(
   options: BuildRunOptions,
 ): Promise<number> {
   const { cwd, env } = options;
-  const log = new StepLog(io, command.dryRun);
+  const log = new Steps(io, command.dryRun);
   const target = resolveBuildTarget(command, cwd);
   const { app, loaded } = target;
   const tools = findBuildTools(loaded.root);
@@ -113,7 +113,7 @@ export async function runBuild(
   const configArgs = command.config ? ["--config", command.config] : [];
   const processOptions = { cwd, env, forward: log.tool };
   const step = async (words: readonly string[], run: () => Promise<unknown>) => {
-    log.step(stepLine(words));
+    log.step(stepText(words));
     if (!command.dryRun) await run();
   };
   const node = (script: string, args: readonly string[]) => ({
@@ -196,7 +196,7 @@ export interface ImageStepOptions {
   readonly python: string | undefined;
   readonly tag: string;
   /** Where the steps go; its `dryRun` says whether they run. */
-  readonly log: StepLog;
+  readonly log: Steps;
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
   readonly registryLogin: RegistryLogin;
@@ -223,7 +223,7 @@ export async function buildAndPushImage(
   let build: { run: string[]; shown: string[] };
   if (kind === "django") {
     const args = ["--app", shown(appDir), ...common, "--static-out", shown(target.staticDir)];
-    log.step(stepLine(["rm", "-rf", shown(target.staticDir)]));
+    log.step(stepText(["rm", "-rf", shown(target.staticDir)]));
     if (!dryRun) fs.rmSync(target.staticDir, { recursive: true, force: true });
     build = {
       run: [options.python ?? "python3", tools.djangoImage, ...args],
@@ -236,7 +236,7 @@ export async function buildAndPushImage(
       shown: ["node", shown(tools.nextImage), ...args],
     };
   }
-  log.step(stepLine(build.shown));
+  log.step(stepText(build.shown));
   if (!dryRun) {
     await runChecked(
       build.run,
@@ -248,7 +248,7 @@ export async function buildAndPushImage(
   // The login: the token's password goes to the engine on stdin.
   const host = target.repositoryUrl.split("/")[0]!;
   log.step(
-    stepLine(
+    stepText(
       [
         "aws",
         "ecr",
@@ -271,7 +271,7 @@ export async function buildAndPushImage(
     "--password-stdin",
     server,
   ];
-  log.step(stepLine(engineWords(engine, loginArgs(auth?.host ?? host, auth?.username ?? "AWS"))));
+  log.step(stepText(engineWords(engine, loginArgs(auth?.host ?? host, auth?.username ?? "AWS"))));
   if (auth) {
     await runChecked(
       [...engine.base, ...loginArgs(auth.host, auth.username)],
@@ -287,7 +287,7 @@ export async function buildAndPushImage(
   try {
     const digestOut = path.join(scratch, "digest");
     const push = pushCommand(engine, reference, digestOut);
-    log.step(stepLine(engineWords(engine, push.slice(engine.base.length))));
+    log.step(stepText(engineWords(engine, push.slice(engine.base.length))));
     let digest = "sha256:<the pushed image's digest>";
     if (!dryRun) {
       const result = await runChecked(push, `${engine.name} push`, {
@@ -297,7 +297,7 @@ export async function buildAndPushImage(
       digest = pushedDigest(engine, result.stdout, digestOut);
     }
     log.step(
-      `+ echo ${dryRun ? digest : shellWord(digest)} > ${shellWord(shown(target.digestFile))}`,
+      `echo ${dryRun ? digest : shellWord(digest)} > ${shellWord(shown(target.digestFile))}`,
     );
     if (!dryRun) writeDigest(target.digestFile, digest);
     return { reference, digest };

@@ -24,8 +24,13 @@ export function displayPath(file: string, cwd: string): string {
   return relative.startsWith("..") || path.isAbsolute(relative) ? file : relative;
 }
 
+/** The step: the command and an optional `  # remark` (what Steps.step says after its `+ `). */
+export function stepText(words: readonly string[] | string, remark?: string): string {
+  const command = typeof words === "string" ? words : shellLine(words);
+  return `${command}${remark ? `  # ${remark}` : ""}`;
+}
+
 /** The step line: `+ <command>` and an optional `  # remark`. */
 export function stepLine(words: readonly string[] | string, remark?: string): string {
-  const command = typeof words === "string" ? words : shellLine(words);
-  return `+ ${command}${remark ? `  # ${remark}` : ""}`;
+  return `+ ${stepText(words, remark)}`;
 }

@@ -2,9 +2,17 @@
  * Arguments and usage of the commands the delivery pipeline runs after its Plan stage (and a
  * developer can run the same way): `zonke deploy`, `zonke assets upload`, `zonke release`.
  */
-import { parseArgs } from "node:util";
 import { UsageError } from "../errors";
 import type { Target } from "../args";
+import {
+  commandWord,
+  configFile,
+  DRY_RUN_OPTION,
+  parseOptions,
+  pathOption,
+  requiredOption,
+  TARGET_OPTIONS,
+} from "../cli-options";
 
 const COMMON_OPTIONS = `  --env <name>            the environment (its name in the config)
   --app <name>            the app (its name in the config)
@@ -97,17 +105,6 @@ const VALUE_OPTIONS = new Set([
   "--out",
 ]);
 
-/** The first argument that is neither an option nor an option's value. */
-function commandWord(argv: readonly string[]): string | undefined {
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === "--") return argv[i + 1];
-    if (!arg.startsWith("-")) return arg;
-    if (VALUE_OPTIONS.has(arg)) i++;
-  }
-  return undefined;
-}
-
 /**
  * Parses `zonke deploy|assets|release ...`; undefined when the command is another one. Throws a
  * UsageError (exit 2) for a mistake.
@@ -116,21 +113,13 @@ export function parseDeployInvocation(
   argv: readonly string[],
   env: NodeJS.ProcessEnv,
 ): DeployInvocation | { readonly help: true; readonly usage: string } | undefined {
-  const group = commandWord(argv);
+  const group = commandWord(argv, VALUE_OPTIONS);
   if (!isGroup(group)) return undefined;
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    strict: true,
-    options: {
-      env: { type: "string" },
-      app: { type: "string" },
-      config: { type: "string" },
-      "dry-run": { type: "boolean", default: false },
-      exports: { type: "string" },
-      timeout: { type: "string" },
-      help: { type: "boolean", short: "h", default: false },
-    },
+  const { values, positionals } = parseOptions(argv, {
+    ...TARGET_OPTIONS,
+    ...DRY_RUN_OPTION,
+    exports: { type: "string" },
+    timeout: { type: "string" },
   });
   const usage = { deploy: DEPLOY_USAGE, assets: ASSETS_USAGE, release: RELEASE_USAGE }[group];
   if (values.help) return { help: true, usage };
@@ -166,9 +155,9 @@ export function parseDeployInvocation(
     name: group,
     command,
     target: {
-      env: required(values.env, "--env <name>"),
-      app: required(values.app, "--app <name>"),
-      config: values.config || env["ZONKE_CONFIG"] || undefined,
+      env: requiredOption(values.env, "--env <name>"),
+      app: requiredOption(values.app, "--app <name>"),
+      config: configFile(values.config, env),
     },
     dryRun: values["dry-run"],
   };
@@ -182,16 +171,6 @@ function noArguments(command: string, words: readonly string[]): void {
   if (words.length > 0) {
     throw new UsageError(`${command} takes no arguments, only options (got "${words[0]}")`);
   }
-}
-
-function required(value: string | undefined, flag: string): string {
-  if (value === undefined || value.trim() === "") throw new UsageError(`missing ${flag}`);
-  return value.trim();
-}
-
-function pathOption(value: string | undefined, flag: string): string | undefined {
-  if (value !== undefined && value.trim() === "") throw new UsageError(`${flag} needs a path`);
-  return value;
 }
 
 function timeoutOption(value: string | undefined): number {

@@ -10,7 +10,7 @@ import { awsStep } from "../aws/errors";
 import { checkAccount } from "../aws/identity";
 import type { ResolvedTarget } from "../target";
 import { deployRoleStep } from "./stacks";
-import type { Steps } from "./steps";
+import type { Steps } from "../steps";
 
 /** The `credentials` of the commands' SDK clients: the deploy role's, or the default chain's. */
 export interface PipelineAws {

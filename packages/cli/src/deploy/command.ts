@@ -4,14 +4,13 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { Target } from "../args";
 import { UsageError } from "../errors";
-import { resolveTarget } from "../target";
+import type { PipelineCommandContext } from "./context";
 import { checkExportsFile, writeExportsFile } from "./exports";
 import { migrationParameters, stringOutput } from "./outputs";
 import {
+  checkSynthesised,
   folderExists,
-  notSynthesised,
   PLAN_FILE,
   prepareTerraform,
   stackFolder,
@@ -20,24 +19,16 @@ import {
   terraformOutputs,
   type StackFolder,
 } from "./stacks";
-import { shownPath, type Steps } from "./steps";
+import { displayPath } from "../build/shell";
 
 /** CodePipeline's limit on an action's UserParameters (and the migrator's). */
 const USER_PARAMETERS_LIMIT = 1000;
 
-export interface PipelineRunOptions {
-  readonly env: NodeJS.ProcessEnv;
-  readonly cwd: string;
-}
-
 export async function runDeploy(
+  context: PipelineCommandContext,
   exportsOption: string | undefined,
-  where: Target,
-  steps: Steps,
-  options: PipelineRunOptions,
 ): Promise<number> {
-  const { cwd, env } = options;
-  const target = resolveTarget(where, cwd);
+  const { target, steps, cwd, env } = context;
   const exportsFile =
     exportsOption === undefined ? undefined : checkExportsFile(exportsOption, cwd);
   const stacks = deployableStacks(target.names.prefix, cwd);
@@ -45,12 +36,11 @@ export async function runDeploy(
   const retry = `zonke plan --env ${target.envName} --app ${target.app.name}`;
 
   // Everything that needs no AWS and no Terraform first: the folders and the saved plans.
-  if (!folderExists(app)) {
-    if (!steps.dryRun) throw notSynthesised(app, target);
-    steps.note(
-      `${app.shown} does not exist here: the build and plan stages have not run (with an image registry stack, ${app.name}-registry is applied first)`,
-    );
-  }
+  checkSynthesised(
+    app,
+    context,
+    `${app.shown} does not exist here: the build and plan stages have not run (with an image registry stack, ${app.name}-registry is applied first)`,
+  );
   for (const stack of stacks) {
     if (fs.existsSync(path.join(stack.dir, PLAN_FILE))) continue;
     if (!steps.dryRun) {
@@ -67,7 +57,7 @@ export async function runDeploy(
     await terraformApply(steps, terraform, stack);
   }
   const outputs = await terraformOutputs(steps, terraform, app);
-  const shownExports = exportsFile && shownPath(exportsFile, cwd);
+  const shownExports = exportsFile && displayPath(exportsFile, cwd);
   if (exportsFile) {
     steps.step(`read output migration of ${app.name}`);
     steps.step(

@@ -6,8 +6,9 @@
 import { runAssetsUpload } from "../assets/command";
 import { runRelease } from "../release/command";
 import type { DeployInvocation } from "./args";
-import { runDeploy, type PipelineRunOptions } from "./command";
-import { Steps, type StepIo } from "./steps";
+import { runDeploy } from "./command";
+import { pipelineCommandContext, type PipelineRunOptions } from "./context";
+import { Steps, type StepIo } from "../steps";
 
 export { parseDeployInvocation, type DeployInvocation } from "./args";
 
@@ -27,13 +28,14 @@ export async function runDeployInvocation(
   options: PipelineRunOptions & { readonly io: StepIo },
 ): Promise<number> {
   const steps = new Steps(options.io, invocation.dryRun);
-  const { command, target } = invocation;
+  const context = pipelineCommandContext(invocation.target, steps, options);
+  const { command } = invocation;
   switch (command.name) {
     case "deploy":
-      return runDeploy(command.exports, target, steps, options);
+      return runDeploy(context, command.exports);
     case "assets upload":
-      return runAssetsUpload(target, steps, options);
+      return runAssetsUpload(context);
     case "release":
-      return runRelease(target, command.timeoutMinutes, steps, options);
+      return runRelease(context, command.timeoutMinutes);
   }
 }

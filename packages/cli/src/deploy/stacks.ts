@@ -18,7 +18,8 @@ import {
 } from "../plan/terraform";
 import type { ResolvedTarget } from "../target";
 import { parseOutputs, type StackOutputs } from "./outputs";
-import { shownPath, type Steps } from "./steps";
+import { displayPath } from "../build/shell";
+import type { Steps } from "../steps";
 
 export { PLAN_FILE };
 
@@ -32,7 +33,7 @@ export interface StackFolder {
 
 export function stackFolder(name: string, cwd: string): StackFolder {
   const dir = path.resolve(cwd, "cdktf.out", "stacks", name);
-  return { name, dir, shown: shownPath(dir, cwd) };
+  return { name, dir, shown: displayPath(dir, cwd) };
 }
 
 export function folderExists(folder: StackFolder): boolean {
@@ -49,6 +50,17 @@ export function notSynthesised(folder: StackFolder, target: ResolvedTarget): Usa
   return new UsageError(
     `no synthesised stack ${folder.name} in ${path.dirname(folder.shown)}: run \`zonke plan --env ${target.envName} --app ${target.app.name}\` first (it synthesises the stacks and saves their plans)`,
   );
+}
+
+/** Refuses a stack never synthesised here; a dry run goes on without it, with `dryRunNote`. */
+export function checkSynthesised(
+  folder: StackFolder,
+  context: { readonly target: ResolvedTarget; readonly steps: Steps },
+  dryRunNote: string,
+): void {
+  if (folderExists(folder)) return;
+  if (!context.steps.dryRun) throw notSynthesised(folder, context.target);
+  context.steps.note(dryRunNote);
 }
 
 /**

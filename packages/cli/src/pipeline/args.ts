@@ -1,6 +1,13 @@
-import { parseArgs } from "node:util";
 import { UsageError } from "../errors";
-import { requiredName } from "../build/args";
+import {
+  configFile,
+  DRY_RUN_OPTION,
+  nameList,
+  onlyOptions,
+  parseOptions,
+  requiredName,
+  TARGET_OPTIONS,
+} from "../cli-options";
 
 export const PIPELINE_USAGE = `usage: zonke pipeline deploy --env <name> [--app <name>]... [--yes] [--self-update] [--dry-run]
        zonke pipeline dry-run --env <name> --app <name>
@@ -71,19 +78,12 @@ export function parsePipelineInvocation(
   argv: readonly string[],
   env: NodeJS.ProcessEnv,
 ): PipelineInvocation {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    strict: true,
-    options: {
-      env: { type: "string" },
-      app: { type: "string", multiple: true },
-      config: { type: "string" },
-      "self-update": { type: "boolean", default: false },
-      yes: { type: "boolean", default: false },
-      "dry-run": { type: "boolean", default: false },
-      help: { type: "boolean", short: "h", default: false },
-    },
+  const { values, positionals } = parseOptions(argv, {
+    ...TARGET_OPTIONS,
+    app: { type: "string", multiple: true },
+    "self-update": { type: "boolean", default: false },
+    yes: { type: "boolean", default: false },
+    ...DRY_RUN_OPTION,
   });
   if (values.help) return { help: true, usage: PIPELINE_USAGE };
   const [group, subcommand, ...rest] = positionals;
@@ -95,15 +95,10 @@ export function parsePipelineInvocation(
         : `unknown pipeline command "${subcommand}"; use one of ${SUBCOMMANDS.join(", ")}`,
     );
   }
-  if (rest.length > 0) {
-    throw new UsageError(
-      `pipeline ${subcommand} takes no arguments, only options (got ${rest.length})`,
-    );
-  }
+  onlyOptions(`pipeline ${subcommand}`, rest);
   const environment = requiredName(values.env, "--env <name>");
-  const config = values.config || env["ZONKE_CONFIG"] || undefined;
-  const apps = (values.app ?? []).flatMap((item) => item.split(",")).map((item) => item.trim());
-  if (apps.some((item) => item === "")) throw new UsageError("--app needs a name");
+  const config = configFile(values.config, env);
+  const apps = nameList(values.app, "--app");
 
   if (subcommand === "dry-run") {
     for (const flag of ["self-update", "yes", "dry-run"] as const) {

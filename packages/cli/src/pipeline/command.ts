@@ -1,5 +1,5 @@
 /** `zonke pipeline deploy|dry-run`: see PIPELINE_USAGE in ./args.ts. */
-import type { StepIo } from "../build/steps";
+import type { StepIo } from "../steps";
 import type { PipelineCommand } from "./args";
 import { runPipelineDeploy, type PipelineRunOptions } from "./deploy";
 import { runPipelineDryRun } from "./dry-run";

@@ -20,8 +20,8 @@ import * as path from "node:path";
 import { createInterface } from "node:readline";
 import { terraformEnvironment } from "../aws/deploy-role";
 import { StepFailedError } from "../build/errors";
-import { displayPath, shellLine, stepLine } from "../build/shell";
-import { StepLog, type StepIo } from "../build/steps";
+import { displayPath, shellLine, stepText } from "../build/shell";
+import { Steps, type StepIo } from "../steps";
 import { UsageError } from "../errors";
 import { checkDeployRoleAccount } from "../plan/command";
 import type { StackPlan } from "../plan/model";
@@ -76,7 +76,7 @@ export async function runPipelineDeploy(
   options: PipelineRunOptions,
 ): Promise<number> {
   const { cwd } = options;
-  const log = new StepLog(io, command.dryRun);
+  const log = new Steps(io, command.dryRun);
   const loaded = loadSelectedConfig(
     command.config,
     { environments: [command.env], apps: command.apps },
@@ -98,7 +98,7 @@ export async function runPipelineDeploy(
   const roleArn = checkDeployRoleAccount(options.env, loaded, command.env);
   if (roleArn) {
     log.step(
-      stepLine(
+      stepText(
         `aws sts assume-role --role-arn ${roleArn} --role-session-name zonke-<unique> --region ${environment.region}`,
         "Terraform runs as this role",
       ),
@@ -112,7 +112,7 @@ export async function runPipelineDeploy(
   const outdir = path.resolve(cwd, "cdktf.out");
   const shown = (file: string) => displayPath(file, cwd);
   log.step(
-    stepLine(
+    stepText(
       [
         "npx",
         "zonke-synth",
@@ -177,7 +177,7 @@ export async function runPipelineDeploy(
 }
 
 interface RoundContext {
-  readonly log: StepLog;
+  readonly log: Steps;
   readonly terraform: Terraform | undefined;
   readonly outdir: string;
   readonly options: PipelineRunOptions;
@@ -198,7 +198,7 @@ async function round(
   if (context.dryRun || !context.terraform) {
     printPlanSteps(stacks, context);
     for (const stack of stacks) {
-      log.step(stepLine(applyWords(stack, context), "if its plan has changes"));
+      log.step(stepText(applyWords(stack, context), "if its plan has changes"));
     }
     return [];
   }
@@ -257,7 +257,7 @@ function printPlanSteps(stacks: readonly SynthesisedStack[], context: RoundConte
     steps.forEach((words, index) => {
       const last = index === steps.length - 1;
       log.step(
-        `+ ${shellLine(words)}${last ? ` > ${shellLine([displayPath(redirect, options.cwd)])}` : ""}`,
+        `${shellLine(words)}${last ? ` > ${shellLine([displayPath(redirect, options.cwd)])}` : ""}`,
       );
     });
   }
@@ -278,7 +278,7 @@ function applyWords(stack: SynthesisedStack, context: RoundContext): string[] {
 async function apply(stack: SynthesisedStack, context: RoundContext): Promise<void> {
   const { log, terraform } = context;
   const words = applyWords(stack, context);
-  log.step(stepLine(words));
+  log.step(stepText(words));
   const result = await runTerraform(terraform!, stack.dir, words.slice(2), {
     stdout: log.tool,
     stderr: log.tool,
@@ -298,7 +298,7 @@ async function stackOutputs(
   const { log, terraform } = context;
   const args = ["output", "-json"];
   log.step(
-    stepLine(["terraform", `-chdir=${displayPath(stack.dir, context.options.cwd)}`, ...args]),
+    stepText(["terraform", `-chdir=${displayPath(stack.dir, context.options.cwd)}`, ...args]),
   );
   const result = await runTerraform(terraform!, stack.dir, args);
   if (!result.ok) {
@@ -320,7 +320,7 @@ async function stackOutputs(
 }
 
 /** A new CodeStar connection waits for a one-time handshake in the console. */
-function noteNewConnections(plans: readonly StackPlan[], log: StepLog): void {
+function noteNewConnections(plans: readonly StackPlan[], log: Steps): void {
   for (const entry of plans) {
     if (!("plan" in entry)) continue;
     const created = (entry.plan.resource_changes ?? []).filter(
@@ -397,10 +397,10 @@ async function selfUpdate(
   if (context.dryRun || !context.terraform) {
     printPlanSteps(stacks, context);
     for (const stack of stacks) {
-      log.step(stepLine(applyWords(stack, context), "if its plan has changes"));
+      log.step(stepText(applyWords(stack, context), "if its plan has changes"));
     }
-    log.step(stepLine(start, "AWS SDK call, if the pipeline stack changed"));
-    log.step(stepLine(stop("<the new execution>"), "AWS SDK call, if the pipeline stack changed"));
+    log.step(stepText(start, "AWS SDK call, if the pipeline stack changed"));
+    log.step(stepText(stop("<the new execution>"), "AWS SDK call, if the pipeline stack changed"));
     log.note("dry run: nothing was planned, applied or restarted");
     return 0;
   }
@@ -414,7 +414,7 @@ async function selfUpdate(
     return 0;
   }
   await apply(pipeline, context);
-  log.step(stepLine(start, "AWS SDK call"));
+  log.step(stepText(start, "AWS SDK call"));
   const restart = context.options.restart ?? restartPipeline;
   const result = await restart({
     region,
@@ -422,7 +422,7 @@ async function selfUpdate(
     executionId: run.executionId,
     commit: run.commit,
   });
-  log.step(stepLine(stop(result.newExecutionId), "AWS SDK call"));
+  log.step(stepText(stop(result.newExecutionId), "AWS SDK call"));
   log.result(
     `started execution ${result.newExecutionId} of ${run.pipelineName} for commit ${run.commit}: it runs the new definition`,
   );

@@ -7,22 +7,20 @@
  */
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { ECSClient } from "@aws-sdk/client-ecs";
-import type { Target } from "../args";
 import { AwsError, isCliError, UsageError } from "../errors";
 import { serverPlacement } from "../restart/servers";
-import { resolveTarget, type ResolvedTarget } from "../target";
+import type { ResolvedTarget } from "../target";
 import { clientOptions, pipelineAws } from "../deploy/aws";
-import type { PipelineRunOptions } from "../deploy/command";
+import type { PipelineCommandContext } from "../deploy/context";
 import { releaseOutput, stringOutput } from "../deploy/outputs";
 import {
   appStack,
-  folderExists,
-  notSynthesised,
+  checkSynthesised,
   prepareTerraform,
   terraformInit,
   terraformOutputs,
 } from "../deploy/stacks";
-import type { Steps } from "../deploy/steps";
+import type { Steps } from "../steps";
 import { DEFAULT_ECS_POLL_MS, ecsLines, releaseEcs } from "./ecs";
 import { lambdaLines, moveBack, releaseLambda, type MovedAlias } from "./lambda";
 
@@ -30,18 +28,16 @@ import { lambdaLines, moveBack, releaseLambda, type MovedAlias } from "./lambda"
 export const POLL_VARIABLE = "ZONKE_TEST_RELEASE_POLL_MS";
 
 export async function runRelease(
-  where: Target,
+  context: PipelineCommandContext,
   timeoutMinutes: number,
-  steps: Steps,
-  options: PipelineRunOptions,
 ): Promise<number> {
-  const { cwd, env } = options;
-  const target = resolveTarget(where, cwd);
+  const { target, steps, cwd, env } = context;
   const stack = appStack(target, cwd);
-  if (!folderExists(stack)) {
-    if (!steps.dryRun) throw notSynthesised(stack, target);
-    steps.note(`${stack.shown} does not exist here: the build stage has not run`);
-  }
+  checkSynthesised(
+    stack,
+    context,
+    `${stack.shown} does not exist here: the build stage has not run`,
+  );
   const timeoutMs = timeoutMinutes * 60_000;
   const pollMs = Number(env[POLL_VARIABLE]) > 0 ? Number(env[POLL_VARIABLE]) : DEFAULT_ECS_POLL_MS;
 

@@ -17,9 +17,9 @@ import {
 } from "@aws-sdk/client-ecs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { AwsError, UsageError } from "../errors";
-import { awsErrorCode, explainAwsError } from "../aws/errors";
+import { awsStep } from "../aws/errors";
 import type { EcsRelease } from "../deploy/outputs";
-import type { Steps } from "../deploy/steps";
+import type { Steps } from "../steps";
 
 export interface EcsReleaseContext {
   readonly ecs: ECSClient;
@@ -203,28 +203,27 @@ async function describe(
   );
 }
 
-async function call<T>(
+/** One call on the service; a cluster or service that does not exist: deploy first. */
+function call<T>(
   context: EcsReleaseContext,
   action: string,
   target: EcsRelease,
   send: () => Promise<T>,
 ): Promise<T> {
-  try {
-    return await send();
-  } catch (error) {
-    const code = awsErrorCode(error);
-    if (code === "ClusterNotFoundException" || code === "ServiceNotFoundException") {
-      throw new UsageError(
-        `ECS service ${target.service} in cluster ${target.cluster} does not exist in ${context.region} (${code}): deploy the app first (zonke deploy)`,
-        { cause: error },
-      );
-    }
-    throw explainAwsError(error, {
-      action,
-      resource: `service ${target.service} in cluster ${target.cluster}`,
-      region: context.region,
-    });
-  }
+  const { service, cluster } = target;
+  const step = {
+    action,
+    resource: `service ${service} in cluster ${cluster}`,
+    region: context.region,
+  };
+  return awsStep(step, send, (code, error) =>
+    code === "ClusterNotFoundException" || code === "ServiceNotFoundException"
+      ? new UsageError(
+          `ECS service ${service} in cluster ${cluster} does not exist in ${context.region} (${code}): deploy the app first (zonke deploy)`,
+          { cause: error },
+        )
+      : undefined,
+  );
 }
 
 /** `15 s`, `2 min`, `1 min 30 s` */

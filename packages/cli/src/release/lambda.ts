@@ -15,9 +15,9 @@ import {
   type LambdaClient,
 } from "@aws-sdk/client-lambda";
 import { AwsError, UsageError } from "../errors";
-import { awsErrorCode, explainAwsError } from "../aws/errors";
+import { awsErrorCode, awsStep } from "../aws/errors";
 import type { LambdaRelease } from "../deploy/outputs";
-import type { Steps } from "../deploy/steps";
+import type { Steps } from "../steps";
 import { probeEvent, readProbeAnswer, type ProbeOutcome } from "./probe";
 
 export interface LambdaReleaseContext {
@@ -202,35 +202,30 @@ async function probe(context: LambdaReleaseContext, target: LambdaRelease): Prom
   }
 }
 
-async function call<T>(
+/** One call on the function; one that does not exist: deploy first; one changed meanwhile: retry. */
+function call<T>(
   context: LambdaReleaseContext,
   action: string,
   functionName: string,
   send: () => Promise<T>,
 ): Promise<T> {
-  try {
-    return await send();
-  } catch (error) {
-    const code = awsErrorCode(error);
+  const step = { action, resource: `function ${functionName}`, region: context.region };
+  return awsStep(step, send, (code, error) => {
     if (code === "ResourceNotFoundException") {
-      throw new UsageError(
+      return new UsageError(
         `${action} on ${functionName}: not found in ${context.region} (${firstLine(error)}): deploy the app first (zonke deploy)`,
         { cause: error },
       );
     }
     if (code === "PreconditionFailedException") {
-      throw new AwsError(
+      return new AwsError(
         `${functionName} changed while zonke was releasing it (another release or deploy?): run zonke release again`,
         code,
         { cause: error },
       );
     }
-    throw explainAwsError(error, {
-      action,
-      resource: `function ${functionName}`,
-      region: context.region,
-    });
-  }
+    return undefined;
+  });
 }
 
 function firstLine(error: unknown): string {

@@ -1,10 +1,10 @@
 /**
- * How the pipeline commands report what they do, in the manner of `set -x`: each step as a line
- * starting with `+ `, said before it runs. With `--dry-run` those lines are the output (stdout)
- * and nothing runs; otherwise they go to stderr as progress, between Terraform's own output, and
- * stdout gets the results.
+ * How the zonke commands that run tools (build, plan --dry-run, deploy, assets upload, release,
+ * pipeline deploy) report what they do, in the manner of `set -x`: each step as a line starting
+ * with `+ `, said before it runs. With `--dry-run` those lines are the output (stdout) and nothing
+ * runs; otherwise they go to stderr as progress, between the tools' own output, and stdout gets
+ * the results.
  */
-import * as path from "node:path";
 import { StringDecoder } from "node:string_decoder";
 
 export interface StepIo {
@@ -20,7 +20,7 @@ export class Steps {
 
   private readonly said = new Set<string>();
 
-  /** A step about to run (or that would run). */
+  /** A step about to run (or that would run): `line` is the step without its `+ `. */
   step(line: string): void {
     (this.dryRun ? this.io.stdout : this.io.stderr).write(`+ ${line}\n`);
   }
@@ -47,6 +47,16 @@ export class Steps {
     this.io.stdout.write(`${line}\n`);
   }
 
+  private readonly toolDecoder = new StringDecoder("utf8");
+
+  /**
+   * The output of a tool a step runs, stdout and stderr alike, to stderr as it comes (characters
+   * split between chunks kept whole): stdout keeps the results only.
+   */
+  readonly tool = (chunk: Buffer): void => {
+    this.io.stderr.write(this.toolDecoder.write(chunk));
+  };
+
   /**
    * Passes a program's output through as it comes (Terraform's apply), stdout to stdout and stderr
    * to stderr; characters split between chunks are kept whole.
@@ -59,10 +69,4 @@ export class Steps {
       stderr: (chunk) => this.io.stderr.write(err.write(chunk)),
     };
   }
-}
-
-/** A path as the user would type it from the working directory. */
-export function shownPath(file: string, cwd: string): string {
-  const relative = path.relative(cwd, file);
-  return relative === "" ? "." : relative.startsWith("..") ? file : relative;
 }
