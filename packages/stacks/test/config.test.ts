@@ -1,16 +1,6 @@
-import { ConfigError, parseConfig } from "../src";
+import { parseConfig } from "../src";
 import { ecsSettingsFor } from "../src/config/ecs";
-import { configWith, validConfig } from "./fixtures";
-
-function problemsOf(input: unknown): string[] {
-  try {
-    parseConfig(input, "zonke.config.ts");
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return [...(error as ConfigError).problems];
-  }
-  throw new Error("expected the config to be rejected");
-}
+import { configWith, problemsOf, validConfig } from "./fixtures";
 
 describe("a valid config", () => {
   it("is accepted with every default filled in", () => {

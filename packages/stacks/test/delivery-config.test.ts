@@ -1,15 +1,5 @@
-import { ConfigError, parseConfig } from "../src";
-import { configWith } from "./fixtures";
-
-function problemsOf(input: unknown): string[] {
-  try {
-    parseConfig(input, "zonke.config.ts");
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return [...(error as ConfigError).problems];
-  }
-  throw new Error("expected the config to be rejected");
-}
+import { parseConfig } from "../src";
+import { configWith, problemsOf } from "./fixtures";
 
 /** The fixture with delivery on and S3 state in both environments. */
 const withDelivery = (change: (c: Record<string, any>) => void = () => {}) =>

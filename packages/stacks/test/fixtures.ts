@@ -1,4 +1,4 @@
-import type { ZonkeConfigInput } from "../src";
+import { ConfigError, parseConfig, type ZonkeConfigInput } from "../src";
 
 /** A small valid config; tests copy it and break one thing. */
 export function validConfig(): ZonkeConfigInput {
@@ -42,4 +42,15 @@ export function configWith(change: (config: Record<string, any>) => void): unkno
   const config = structuredClone(validConfig()) as Record<string, any>;
   change(config);
   return config;
+}
+
+/** The problems the config check reports for `input` (it must be rejected). */
+export function problemsOf(input: unknown): string[] {
+  try {
+    parseConfig(input, "zonke.config.ts");
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return [...(error as ConfigError).problems];
+  }
+  throw new Error("expected the config to be rejected");
 }
