@@ -396,7 +396,7 @@ describe("zonke pipeline deploy", () => {
     const apply = (s: string) =>
       `+ ${chdir(s)} apply -input=false -no-color zonke.tfplan  # if its plan has changes`;
     expect(run.stdout.trimEnd().split("\n")).toEqual([
-      "+ npx zonke-synth --env dev --out cdktf.out --quiet  # in process, with @zonke/stacks",
+      "+ npx zonke-synth --env dev --pipelines-only --out cdktf.out --quiet  # in process, with @zonke/stacks",
       ...steps("zonke-dev-delivery"),
       apply("zonke-dev-delivery"),
       ...steps("zonke-dev-site-registry"),

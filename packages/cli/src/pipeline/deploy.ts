@@ -118,6 +118,7 @@ export async function runPipelineDeploy(
         "zonke-synth",
         "--env",
         command.env,
+        "--pipelines-only",
         ...(command.config ? ["--config", command.config] : []),
         "--out",
         shown(outdir),
