@@ -47,7 +47,7 @@ export function composeDjangoEcsApp(context: AppContext): ZonkeStack[] {
   });
   data.database?.allowFrom("Service", server.service.securityGroupId, "the app's ECS tasks");
   const migrator = new Migrator(stack, "Migrator", {
-    functionName: `${names.prefix}-migrator`,
+    functionName: names.migratorFunction,
     artifact: sharedArtifact("migrator"),
     target: server.service.migrationTarget,
     logsKmsKeyArn: network.logsKmsKeyArn,

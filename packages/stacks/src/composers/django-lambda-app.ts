@@ -32,7 +32,7 @@ export function composeDjangoLambdaApp(context: AppContext): ZonkeStack[] {
     trafficShift: SERVER_TRAFFIC_SHIFT,
   });
   const migrator = new Migrator(app.stack, "Migrator", {
-    functionName: `${app.names.prefix}-migrator`,
+    functionName: app.names.migratorFunction,
     artifact: sharedArtifact("migrator"),
     target: server.migrationTarget,
     logsKmsKeyArn: network.logsKmsKeyArn,
