@@ -91,6 +91,14 @@ describe.each(["dev", "prod"])("the %s pipelines", (env) => {
         `npx zonke pipeline deploy ${target} --self-update`,
       ]);
       expect(commands(buildspecOf(env, app, "build"))).toEqual([`npx zonke build ${target}`]);
+      // The image scripts need Python 3.11+, which the image only gives when asked.
+      expect(buildspecOf(env, app, "build").phases.install["runtime-versions"]).toEqual({
+        nodejs: 22,
+        python: 3.11,
+      });
+      expect(buildspecOf(env, app, "plan").phases.install["runtime-versions"]).toEqual({
+        nodejs: 22,
+      });
       expect(commands(buildspecOf(env, app, "plan"))).toEqual([
         `npx zonke plan ${target} --no-synth --skip-pipeline`,
       ]);

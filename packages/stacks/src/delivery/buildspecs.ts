@@ -36,17 +36,20 @@ const WORKSPACE_ARTIFACT = {
   "enable-symlinks": "yes",
 };
 
-const NODE_RUNTIME = { "runtime-versions": { nodejs: 22 } };
+/** CodeBuild's runtimes: Node.js everywhere; the build also runs the image scripts (Python 3.11+). */
+const RUNTIMES = { nodejs: 22 };
+const BUILD_RUNTIMES = { ...RUNTIMES, python: 3.11 };
 
 function buildspec(
   commands: readonly string[],
   extra: Partial<Omit<BuildspecObject, "version" | "phases">> = {},
+  runtimes: Readonly<Record<string, number>> = RUNTIMES,
 ): BuildspecObject {
   return {
     version: 0.2,
     ...extra,
     phases: {
-      install: { ...NODE_RUNTIME, commands: INSTALL },
+      install: { "runtime-versions": runtimes, commands: INSTALL },
       build: { commands: [...commands] },
     },
   };
@@ -61,7 +64,11 @@ export function pipelineBuildspecs(options: {
   const target = `--env ${options.envName} --app ${options.appName}`;
   return {
     selfUpdate: buildspec([`npx zonke pipeline deploy ${target} --self-update`]),
-    build: buildspec([`npx zonke build ${target}`], { artifacts: WORKSPACE_ARTIFACT }),
+    build: buildspec(
+      [`npx zonke build ${target}`],
+      { artifacts: WORKSPACE_ARTIFACT },
+      BUILD_RUNTIMES,
+    ),
     plan: buildspec([`npx zonke plan ${target} --no-synth --skip-pipeline`], {
       artifacts: WORKSPACE_ARTIFACT,
     }),
